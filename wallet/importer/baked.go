@@ -1,0 +1,99 @@
+package importer
+
+import (
+	"bytes"
+	"errors"
+	"unicode/utf8"
+)
+
+// baked adds the one credential baked into an image: the JSON of a credential
+// or a VC-JWT (Open Badges 3.0 allows nothing else). where names the baked
+// text in messages.
+func (p *parser) baked(text []byte, format Format, where string) error {
+	text = trimSpace(bytes.TrimPrefix(text, utf8BOM))
+	if len(text) == 0 {
+		return p.fail(ErrNoCredential, where+" is empty", hintExport, nil)
+	}
+	if !utf8.Valid(text) {
+		return p.fail(ErrCorrupt, where+" is not valid UTF-8 text", hintExport, nil)
+	}
+	if text[0] == '{' {
+		if err := p.checkJSON(text, where); err != nil {
+			return err
+		}
+		o, ok := decodeObject(text)
+		if !ok {
+			return p.fail(ErrCorrupt, where+" is not a JSON object", hintExport, nil)
+		}
+		switch o.classify() {
+		case kindCredential:
+			return p.add(Item{Format: format, Encoding: EncodingJSON, Raw: bytes.Clone(text)})
+		case kindEnvelopedCredential:
+			jws, err := p.enveloped(o, where)
+			if err != nil {
+				return err
+			}
+			return p.jwtCredential(jws, Item{Format: format}, where)
+		case kindOpenBadges2:
+			return p.fail(ErrOpenBadges2, where+" is an Open Badges 2.0 assertion", hintOB2, nil)
+		case kindPresentation, kindEnvelopedPresentation:
+			return p.fail(ErrNoCredential, where+" is a presentation; a badge image carries exactly one credential", hintExport, nil)
+		}
+		return p.fail(ErrNoCredential, where+" is JSON but not a verifiable credential", hintExport, nil)
+	}
+	if looksLikeJWS(text) {
+		return p.jwtCredential(text, Item{Format: format}, where)
+	}
+	if bytes.HasPrefix(text, []byte("http://")) || bytes.HasPrefix(text, []byte("https://")) {
+		return p.fail(ErrNoCredential, where+" is a web address (a hosted Open Badges 2.0 assertion), not a credential", hintOB2, nil)
+	}
+	return p.fail(ErrNoCredential, where+" is neither credential JSON nor a VC-JWT", hintExport, nil)
+}
+
+// bakedOB2 handles the text of an Open Badges 2.0 baking slot (PNG keyword
+// "openbadges", SVG <openbadges:assertion>): it is accepted only when it
+// carries an Open Badges 3.0 credential.
+func (p *parser) bakedOB2(text []byte, format Format, where string) error {
+	sub := &parser{name: p.name, lim: p.lim}
+	err := sub.baked(text, format, where)
+	if err == nil {
+		for _, it := range sub.items {
+			if err := p.add(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrTooDeep) {
+		return err
+	}
+	return p.fail(ErrOpenBadges2, "image carries an Open Badges 2.0 badge ("+where+"), not an Open Badges 3.0 credential",
+		hintOB2, nil)
+}
+
+// bakeable checks that credential is exactly one credential, as JSON or a
+// VC-JWT, and returns it as it will be baked.
+func bakeable(credential []byte) (Item, error) {
+	items, err := Parse("credential", credential, DefaultLimits())
+	if err != nil {
+		return Item{}, err
+	}
+	if len(items) != 1 || items[0].FromPresentation || (items[0].Format != FormatJSON && items[0].Format != FormatJWT) {
+		return Item{}, &Error{Name: "credential", Kind: ErrNoCredential,
+			Problem: "a badge image carries exactly one credential (JSON or VC-JWT), not a presentation, list or image"}
+	}
+	return items[0], nil
+}
+
+// checkBaked parses a freshly baked image and checks that it gives back
+// exactly the credential that was baked.
+func checkBaked(name string, out []byte, want Item) error {
+	items, err := Parse(name, out, DefaultLimits())
+	if err != nil {
+		return err
+	}
+	if len(items) != 1 || items[0].Encoding != want.Encoding || !bytes.Equal(items[0].Raw, want.Raw) {
+		return &Error{Name: name, Kind: ErrCorrupt, Problem: "baked image does not give back the credential"}
+	}
+	return nil
+}
