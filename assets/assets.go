@@ -16,7 +16,7 @@ import (
 	"strings"
 )
 
-//go:embed contexts
+//go:embed contexts icon.png
 var files embed.FS
 
 // FS returns the embedded asset tree (contexts/...).
@@ -48,4 +48,10 @@ func Contexts() (map[string][]byte, error) {
 		out[strings.TrimSpace(url)] = doc
 	}
 	return out, sc.Err()
+}
+
+// Icon returns the application icon as PNG bytes.
+func Icon() []byte {
+	b, _ := files.ReadFile("icon.png") // embedded at build time: cannot fail
+	return b
 }

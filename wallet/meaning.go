@@ -1,0 +1,52 @@
+package wallet
+
+// checkMeanings explains each verification check value in plain words, for
+// the app and the command line alike.
+var checkMeanings = map[string]map[string]string{
+	"signature": {
+		"ok":          "the credential is exactly as the issuer signed it",
+		"invalid":     "the signature does not match: the credential was changed or the key is wrong",
+		"missing":     "there is no signature to check",
+		"unsupported": "this kind of signature cannot be checked by Skillpass yet",
+	},
+	"validity": {
+		"ok":            "within its validity dates",
+		"expired":       "expired",
+		"not-yet-valid": "not valid yet",
+	},
+	"status": {
+		"ok":        "not revoked or suspended",
+		"revoked":   "revoked by the issuer",
+		"suspended": "suspended by the issuer",
+		"unknown":   "its status list could not be checked",
+		"none":      "the issuer publishes no status for it",
+	},
+	"issuer": {
+		"confirmed":   "the signing key belongs to the issuer",
+		"unconfirmed": "signed, but nothing ties the key to the named issuer",
+		"mismatch":    "the signing key belongs to someone else",
+	},
+}
+
+// CheckMeaning returns a plain-words explanation of a verification check's
+// value ("signature", "ok" → "the credential is exactly as the issuer signed
+// it"), or "" for an unknown pair.
+func CheckMeaning(check, value string) string { return checkMeanings[check][value] }
+
+// CheckNames lists the checks of a verdict in the order people read them.
+var CheckNames = []string{"signature", "validity", "status", "issuer"}
+
+// Value returns the value of the named check.
+func (c Checks) Value(name string) string {
+	switch name {
+	case "signature":
+		return c.Signature
+	case "validity":
+		return c.Validity
+	case "status":
+		return c.Status
+	case "issuer":
+		return c.Issuer
+	}
+	return ""
+}

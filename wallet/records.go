@@ -1,0 +1,295 @@
+package wallet
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/skillpass/skillpass/wallet/importer"
+	"github.com/skillpass/skillpass/wallet/store"
+	"github.com/skillpass/skillpass/wallet/verify"
+)
+
+const (
+	// bucketCredentials holds whole records: the credential as received and
+	// its last verdict.
+	bucketCredentials = "credentials"
+	// bucketIndex holds the summaries that lists show, so that listing never
+	// decrypts or parses whole credentials.
+	bucketIndex = "credential-index"
+)
+
+// idLen is the number of hex digits of a record id.
+const idLen = 16
+
+// minPrefix is the shortest id prefix that Get accepts.
+const minPrefix = 4
+
+// Record is one stored credential: the bytes exactly as received (what the
+// signature covers), where they came from, and the last verdict.
+type Record struct {
+	Summary
+	Raw    string        `json:"raw"`
+	Source string        `json:"source,omitempty"`
+	Result verify.Result `json:"result"`
+}
+
+// Rejection explains why an imported credential was not stored.
+type Rejection struct {
+	Reason string // which check failed, in plain words
+	Hint   string // what the learner can do
+}
+
+func (r *Rejection) Error() string { return r.Reason }
+
+// ImportResult is the outcome for one credential found in an imported file.
+type ImportResult struct {
+	Source    string         // file name or other label
+	Index     int            // position inside the file
+	ID        string         // record id, when stored (or already there)
+	Summary   Summary        // what was found
+	Result    *verify.Result // the verdict
+	Duplicate bool           // already in the wallet: nothing stored twice
+	Rejected  *Rejection     // non-nil when the credential was not stored
+}
+
+// RecordID returns the wallet's id for a credential: the first 16 hex digits
+// of the SHA-256 of its JSON with keys sorted (or of the JWT), so the same
+// credential imported twice gets the same id.
+func RecordID(raw []byte) string {
+	b := bytes.TrimSpace(raw)
+	if len(b) > 0 && b[0] == '{' {
+		var v any
+		if err := json.Unmarshal(b, &v); err == nil {
+			if norm, err := json.Marshal(v); err == nil {
+				b = norm
+			}
+		}
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:idLen]
+}
+
+// Import reads the credentials in data (JSON, presentation, VC-JWT, baked
+// PNG or SVG), verifies each and stores those that pass. A credential whose
+// signature does not verify, or whose key belongs to someone other than its
+// issuer, is rejected and not stored; expired or revoked credentials are kept
+// with their verdict. The error is for a file that holds no credential at all.
+func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]ImportResult, error) {
+	ctx = ctxOrBackground(ctx)
+	items, err := importer.Parse(name, data, importer.DefaultLimits())
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", name, err)
+	}
+	out := make([]ImportResult, 0, len(items))
+	for _, it := range items {
+		r, err := w.importOne(ctx, name, it)
+		if err != nil {
+			return out, fmt.Errorf("import %s: %w", name, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (w *Wallet) importOne(ctx context.Context, name string, it importer.Item) (ImportResult, error) {
+	res := ImportResult{Source: name, Index: it.Index, ID: RecordID(it.Raw)}
+	vc, err := credentialJSON(it.Raw)
+	if err == nil {
+		res.Summary = summarise(vc)
+	}
+	vr, err := w.verifier.Verify(ctx, it.Raw)
+	if err != nil {
+		res.Rejected = &Rejection{Reason: err.Error(), Hint: "only W3C Verifiable Credentials (JSON-LD or VC-JWT) can be imported"}
+		return res, nil
+	}
+	res.Result = vr
+	if rej := rejection(vr); rej != nil {
+		res.Rejected = rej
+		return res, nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, err := w.db.Get(bucketIndex, res.ID); err == nil {
+		res.Duplicate = true
+		return res, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return res, err
+	}
+	rec := Record{Summary: res.Summary, Raw: string(it.Raw), Source: name, Result: *vr}
+	rec.ID = res.ID
+	rec.Format = vr.Format
+	rec.Added = w.now().UTC()
+	setChecks(&rec.Summary, vr)
+	res.Summary = rec.Summary
+	if err := w.put(&rec); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// rejection decides whether a verdict keeps a credential out of the wallet.
+func rejection(vr *verify.Result) *Rejection {
+	switch {
+	case vr.Checks.Signature != verify.SigOK:
+		reason := "signature " + vr.Checks.Signature
+		if len(vr.Errors) > 0 {
+			reason += ": " + strings.Join(vr.Errors, "; ")
+		}
+		hint := "the credential was changed after it was issued or is not signed; ask the issuer for a fresh copy"
+		switch vr.Checks.Signature {
+		case verify.SigMissing:
+			hint = "this credential carries no proof, so nobody can check it; ask the issuer for a signed copy"
+		case verify.SigUnsupported:
+			hint = "Skillpass cannot check this kind of proof yet; keep the original file and ask the issuer for an Ed25519 or eddsa-rdfc-2022 signed copy"
+		}
+		return &Rejection{Reason: reason, Hint: hint}
+	case vr.Checks.Issuer == verify.IssuerMismatch:
+		return &Rejection{
+			Reason: "issuer mismatch: the signing key belongs to someone other than the named issuer",
+			Hint:   "do not trust this credential; report it to the issuer it names",
+		}
+	}
+	return nil
+}
+
+func setChecks(s *Summary, vr *verify.Result) {
+	s.Verified = vr.Verified
+	s.Checks = Checks(vr.Checks)
+}
+
+func (w *Wallet) put(rec *Record) error {
+	full, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	sum, err := json.Marshal(rec.Summary)
+	if err != nil {
+		return err
+	}
+	return w.db.Update(func(tx *store.Tx) error {
+		if err := tx.Put(bucketCredentials, rec.ID, full); err != nil {
+			return fmt.Errorf("store credential: %w", err)
+		}
+		if err := tx.Put(bucketIndex, rec.ID, sum); err != nil {
+			return fmt.Errorf("store credential index: %w", err)
+		}
+		return nil
+	})
+}
+
+// List returns the summaries of every stored credential, newest first.
+func (w *Wallet) List() ([]Summary, error) {
+	var out []Summary
+	err := w.db.ForEach(bucketIndex, func(_ string, v []byte) error {
+		var s Summary
+		if err := json.Unmarshal(v, &s); err != nil {
+			return fmt.Errorf("read credential index: %w", err)
+		}
+		out = append(out, s)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list credentials: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].ValidFrom.Equal(out[j].ValidFrom) {
+			return out[i].ValidFrom.After(out[j].ValidFrom)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Count returns the number of stored credentials.
+func (w *Wallet) Count() (int, error) { return w.db.Count(bucketIndex) }
+
+// resolveID turns a full id or a unique prefix of at least 4 characters into
+// a record id.
+func (w *Wallet) resolveID(id string) (string, error) {
+	id = strings.ToLower(strings.TrimSpace(id))
+	if len(id) == idLen {
+		if _, err := w.db.Get(bucketIndex, id); err == nil {
+			return id, nil
+		}
+	}
+	if len(id) < minPrefix {
+		return "", fmt.Errorf("credential id %q is too short: give at least %d characters (see `list`)", id, minPrefix)
+	}
+	var found []string
+	err := w.db.ForEach(bucketIndex, func(k string, _ []byte) error {
+		if strings.HasPrefix(k, id) {
+			found = append(found, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	switch len(found) {
+	case 0:
+		return "", fmt.Errorf("%q: %w", id, ErrNotFound)
+	case 1:
+		return found[0], nil
+	default:
+		return "", fmt.Errorf("%q: %w (%s)", id, ErrAmbiguous, strings.Join(found, ", "))
+	}
+}
+
+// Get returns the whole record for an id or unique id prefix.
+func (w *Wallet) Get(id string) (*Record, error) {
+	full, err := w.resolveID(id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := w.db.Get(bucketCredentials, full)
+	if err != nil {
+		return nil, fmt.Errorf("read credential %s: %w", full, err)
+	}
+	var rec Record
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return nil, fmt.Errorf("read credential %s: %w", full, err)
+	}
+	return &rec, nil
+}
+
+// Reverify verifies a stored credential again (dates and status change over
+// time) and keeps the new verdict.
+func (w *Wallet) Reverify(ctx context.Context, id string) (*Record, error) {
+	rec, err := w.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	vr, err := w.verifier.Verify(ctxOrBackground(ctx), []byte(rec.Raw))
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", rec.ID, err)
+	}
+	rec.Result = *vr
+	setChecks(&rec.Summary, vr)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.put(rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// Delete removes a credential from the wallet.
+func (w *Wallet) Delete(id string) error {
+	full, err := w.resolveID(id)
+	if err != nil {
+		return err
+	}
+	return w.db.Update(func(tx *store.Tx) error {
+		if err := tx.Delete(bucketCredentials, full); err != nil {
+			return err
+		}
+		return tx.Delete(bucketIndex, full)
+	})
+}
