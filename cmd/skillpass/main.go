@@ -1,0 +1,36 @@
+// Command skillpass is the Skillpass desktop app: the learner's wallet and
+// skills passport. Pass a wallet folder as the only argument to use another
+// wallet than the default one.
+package main
+
+import (
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/skillpass/skillpass/assets"
+	"github.com/skillpass/skillpass/ui"
+	"github.com/skillpass/skillpass/wallet"
+)
+
+func main() {
+	a := app.NewWithID("org.skillpass.wallet")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	dir := filepath.Join(configDir(), "skillpass")
+	if len(os.Args) > 1 {
+		dir = os.Args[1]
+	}
+	// The desktop app works offline: did:web issuers and status lists are
+	// judged unknown until the learner asks for a check over the network.
+	ap := ui.New(a, ui.WalletOpener{Options: wallet.Options{}}, dir)
+	ap.Window().ShowAndRun()
+}
+
+func configDir() string {
+	if d, err := os.UserConfigDir(); err == nil {
+		return d
+	}
+	return "."
+}

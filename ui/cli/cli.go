@@ -1,0 +1,257 @@
+// Package cli is Skillpass's command line (skillpass-cli): the headless
+// wallet and the employer's verifier. It only parses arguments, asks for the
+// passphrase and prints; the work happens in package wallet and below. The
+// command contract is in DESIGN.md ("Contract for skillpass-cli").
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/skillpass/skillpass/did"
+	"github.com/skillpass/skillpass/wallet"
+)
+
+// Exit codes of the contract.
+const (
+	ExitOK       = 0 // done, or verified
+	ExitRefused  = 1 // not verified, or refused
+	ExitUsage    = 2 // usage or I/O error
+	minPassChars = 8
+)
+
+// EnvPassphrase names the environment variable that supplies the passphrase.
+const EnvPassphrase = "SKILLPASS_PASSPHRASE"
+
+// Env is what a command run sees of its surroundings.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads an environment variable (os.Getenv in main).
+	Getenv func(string) string
+	// Prompt asks for a secret on the terminal without echo; nil when there
+	// is no terminal.
+	Prompt func(prompt string) ([]byte, error)
+	// HTTP is the fetcher used when the network is allowed (did:web,
+	// status lists); nil means the network is never used.
+	HTTP did.Fetcher
+	// Now is the clock (time.Now in main).
+	Now func() time.Time
+}
+
+// usageError is a mistake in how the command was called (exit 2).
+type usageError struct{ msg, hint string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// refusedError means the command ran and the answer is no (exit 1).
+type refusedError struct{ error }
+
+// hinted wraps an error with what the user can do about it.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+// opts are the flags every command understands.
+type opts struct {
+	wallet     string
+	json       bool
+	offline    bool
+	offlineDir string
+	args       []string
+}
+
+// Run executes one command line (without the program name) and returns the
+// exit code.
+func Run(args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	err := run(args, env)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitUsage
+	var ref *refusedError
+	if errors.As(err, &ref) {
+		code = ExitRefused
+		err = ref.error
+		if err == nil {
+			return code
+		}
+	}
+	fmt.Fprintln(env.Stderr, msgErrPrefix+err.Error())
+	if h := hintFor(err); h != "" {
+		fmt.Fprintln(env.Stderr, msgHintPrefix+h)
+	}
+	return code
+}
+
+func hintFor(err error) string {
+	var u *usageError
+	if errors.As(err, &u) && u.hint != "" {
+		return u.hint
+	}
+	var h *hinted
+	if errors.As(err, &h) {
+		return h.hint
+	}
+	switch {
+	case errors.Is(err, wallet.ErrNoWallet):
+		return msgNoWalletHint
+	case errors.Is(err, wallet.ErrWrongPassphrase):
+		return msgWrongPassHint
+	case errors.Is(err, wallet.ErrBusy):
+		return msgBusyHint
+	case errors.Is(err, wallet.ErrExists):
+		return msgExistsHint
+	case errors.Is(err, wallet.ErrNotFound), errors.Is(err, wallet.ErrAmbiguous):
+		return msgNeedIDHint
+	}
+	return ""
+}
+
+// parse reads flags anywhere on the line (before or after the command and
+// its arguments), as people type them.
+func parse(args []string, stderr io.Writer) (string, *opts, error) {
+	o := &opts{}
+	fs := flag.NewFlagSet("skillpass-cli", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.wallet, "wallet", "", "wallet folder")
+	fs.BoolVar(&o.json, "json", false, "JSON output")
+	fs.BoolVar(&o.offline, "offline", false, "never use the network")
+	fs.StringVar(&o.offlineDir, "offline-dir", "", "serve https URLs from this folder")
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return "", nil, &usageError{msg: err.Error(), hint: msgUnknownCommandH}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			pos = append(pos, rest[1:]...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	if len(pos) == 0 {
+		return "help", o, nil
+	}
+	o.args = pos[1:]
+	return pos[0], o, nil
+}
+
+func run(args []string, env Env) error {
+	cmd, o, err := parse(args, env.Stderr)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprintf(env.Stdout, usageText, defaultWalletDir())
+		return nil
+	case "init":
+		return cmdInit(o, env)
+	case "import":
+		return cmdImport(o, env)
+	case "list":
+		return cmdList(o, env)
+	case "show":
+		return cmdShow(o, env)
+	case "identities":
+		return cmdIdentities(o, env)
+	case "verify":
+		return cmdVerify(o, env)
+	default:
+		return &usageError{msg: fmt.Sprintf(msgUnknownCommand, cmd), hint: msgUnknownCommandH}
+	}
+}
+
+// defaultWalletDir is the OS user config dir's skillpass folder.
+func defaultWalletDir() string {
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "skillpass")
+	}
+	return ".skillpass"
+}
+
+func (o *opts) walletDir() string {
+	if o.wallet != "" {
+		return o.wallet
+	}
+	return defaultWalletDir()
+}
+
+// fetcher picks how https URLs are answered: a folder, nothing, or the web.
+func (o *opts) fetcher(env Env) (did.Fetcher, error) {
+	switch {
+	case o.offlineDir != "":
+		if st, err := os.Stat(o.offlineDir); err != nil || !st.IsDir() {
+			return nil, &usageError{msg: fmt.Sprintf("--offline-dir %s is not a folder", o.offlineDir), hint: "give a folder laid out as DIR/<host>/<path>"}
+		}
+		return did.DirFetcher(o.offlineDir), nil
+	case o.offline:
+		return nil, nil
+	default:
+		return env.HTTP, nil
+	}
+}
+
+func (o *opts) walletOptions(env Env) (wallet.Options, error) {
+	f, err := o.fetcher(env)
+	if err != nil {
+		return wallet.Options{}, err
+	}
+	return wallet.Options{Fetcher: f, Now: env.Now}, nil
+}
+
+// passphrase gets the passphrase from the environment or the terminal.
+func passphrase(env Env, prompt string) ([]byte, error) {
+	if p := env.Getenv(EnvPassphrase); p != "" {
+		return []byte(p), nil
+	}
+	if env.Prompt == nil {
+		return nil, &usageError{msg: msgNoTTY, hint: msgNoTTYHint}
+	}
+	p, err := env.Prompt(prompt)
+	if err != nil {
+		return nil, fmt.Errorf("read passphrase: %w", err)
+	}
+	return []byte(strings.TrimRight(string(p), "\r\n")), nil
+}
+
+func openWallet(o *opts, env Env) (*wallet.Wallet, error) {
+	dir := o.walletDir()
+	if !wallet.Exists(dir) {
+		return nil, fmt.Errorf("open wallet in %s: %w", dir, wallet.ErrNoWallet)
+	}
+	wo, err := o.walletOptions(env)
+	if err != nil {
+		return nil, err
+	}
+	pass, err := passphrase(env, fmt.Sprintf(msgPassPrompt, dir))
+	if err != nil {
+		return nil, err
+	}
+	return wallet.Open(dir, pass, wo)
+}
+
+func ctx() context.Context { return context.Background() }

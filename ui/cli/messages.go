@@ -1,0 +1,66 @@
+package cli
+
+// All wording the command line shows lives here, so it reads as one voice and
+// can be reviewed (and one day translated) in one place.
+
+const usageText = `skillpass-cli: your learner wallet and skills passport, on the command line.
+
+Usage:
+  skillpass-cli [--wallet DIR] COMMAND [flags] [args]
+
+Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
+  init                          create a new wallet
+  import FILE...                verify credentials and keep those that pass
+                                (JSON, presentation, VC-JWT, baked PNG or SVG badge)
+  list [--json]                 list the credentials in the wallet
+  show ID [--json]              show one credential and its verification checks
+  identities [--json]           list the wallet's own DIDs
+
+Anyone (an employer needs no wallet):
+  verify [--json] [--offline] [--offline-dir DIR] FILE...|-
+                                verify credentials or presentations
+
+Flags:
+  --wallet DIR     the wallet folder (default: %s)
+  --offline        never use the network (did:web and status lists become unknown)
+  --offline-dir D  answer https://host/path from D/host/path instead of the network
+
+Exit codes: 0 done or verified, 1 not verified or refused, 2 usage or I/O error.
+`
+
+const (
+	msgErrPrefix       = "skillpass: error: "
+	msgHintPrefix      = "hint: "
+	msgUnknownCommand  = "unknown command %q"
+	msgUnknownCommandH = "run `skillpass-cli help` to see the commands"
+	msgNeedFiles       = "%s needs at least one file"
+	msgNeedID          = "show needs a credential id"
+	msgNeedIDHint      = "run `skillpass-cli list` to see the ids; the first few characters are enough"
+	msgTooManyArgs     = "%s takes no more arguments (got %q)"
+	msgNoWalletHint    = "create one with `skillpass-cli init` (or pass --wallet DIR)"
+	msgWrongPassHint   = "check the passphrase (SKILLPASS_PASSPHRASE or the prompt); nothing in the wallet was changed"
+	msgBusyHint        = "another Skillpass (the app or `skillpass-cli agent`) has this wallet open; close it or wait"
+	msgExistsHint      = "use that wallet, or pass --wallet DIR to create another one elsewhere"
+	msgPassPrompt      = "Passphrase for %s: "
+	msgNewPassPrompt   = "New passphrase (at least %d characters): "
+	msgNewPassAgain    = "Passphrase again: "
+	msgPassMismatch    = "the two passphrases differ"
+	msgPassShort       = "the passphrase is shorter than %d characters"
+	msgPassShortHint   = "a few unrelated words make a passphrase that is long and easy to remember"
+	msgNoTTY           = "no passphrase: SKILLPASS_PASSPHRASE is not set and there is no terminal to ask on"
+	msgNoTTYHint       = "set SKILLPASS_PASSPHRASE for scripts"
+	msgCreated         = "Created a wallet in %s\n"
+	msgCreatedIdentity = "  your %s identity: %s\n"
+	msgCreatedWarning  = "Keep the passphrase safe: nobody, not even Skillpass, can recover it or the wallet without it.\n"
+	msgImportStored    = "%s: stored %s  %s%s\n"
+	msgImportDuplicate = "%s: already in the wallet as %s  %s\n"
+	msgImportRejected  = "%s: rejected%s: %s\n"
+	msgImportIssuer    = " (issuer %s)"
+	msgImportSummary   = "%d stored, %d already there, %d rejected\n"
+	msgListEmpty       = "The wallet holds no credentials yet. Add some with `skillpass-cli import FILE`.\n"
+	msgVerified        = "VERIFIED"
+	msgNotVerified     = "NOT VERIFIED"
+	msgVerifyDash      = "verify reads standard input only once: use - at most once"
+	msgReadFile        = "read %s: %w"
+	msgOfflineBoth     = "--offline and --offline-dir together: --offline-dir already keeps verification off the network"
+)

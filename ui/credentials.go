@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/skillpass/skillpass/wallet"
+)
+
+// CredentialsScreen lists the wallet's credentials with their verdicts and
+// shows the checks of the one selected.
+type CredentialsScreen struct {
+	app   *App
+	vault Vault
+
+	all      []wallet.Summary
+	shown    []wallet.Summary
+	search   *widget.Entry
+	count    *widget.Label
+	list     *widget.List
+	detail   *widget.Label
+	checks   *widget.Label
+	importB  *widget.Button
+	progress *widget.ProgressBar
+	content  fyne.CanvasObject
+
+	lastReport string
+}
+
+// LastReport returns the text of the last import report.
+func (s *CredentialsScreen) LastReport() string { return s.lastReport }
+
+func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
+	s := &CredentialsScreen{app: a, vault: v}
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder("Search by name or issuer")
+	s.search.OnChanged = func(string) { s.applyFilter() }
+	s.count = widget.NewLabel("")
+	s.importB = widget.NewButton("Import credential…", s.onImportDialog)
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	s.list = widget.NewList(
+		func() int { return len(s.shown) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("issuer")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(name, sub)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < 0 || i >= len(s.shown) {
+				return
+			}
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(s.shown[i].Name)
+			c.Objects[1].(*widget.Label).SetText(RowSubtitle(s.shown[i]))
+		},
+	)
+	s.list.OnSelected = s.onSelect
+	s.detail = widget.NewLabel("Select a credential to see its checks.")
+	s.detail.Wrapping = fyne.TextWrapWord
+	s.checks = widget.NewLabel("")
+	s.checks.Wrapping = fyne.TextWrapWord
+	top := container.NewBorder(nil, s.progress, nil, container.NewHBox(s.count, s.importB), s.search)
+	right := container.NewVScroll(container.NewVBox(s.detail, widget.NewSeparator(), s.checks))
+	split := container.NewHSplit(s.list, right)
+	split.Offset = 0.45
+	s.content = container.NewBorder(top, nil, nil, nil, split)
+	return s
+}
+
+// Shown returns the summaries currently listed (after the search filter).
+func (s *CredentialsScreen) Shown() []wallet.Summary { return s.shown }
+
+// Detail returns the text of the detail pane and of its checks.
+func (s *CredentialsScreen) Detail() (string, string) { return s.detail.Text, s.checks.Text }
+
+// Search returns the search entry (tests type into it).
+func (s *CredentialsScreen) Search() *widget.Entry { return s.search }
+
+// List returns the credentials list widget.
+func (s *CredentialsScreen) List() *widget.List { return s.list }
+
+// RowSubtitle is the second line of a credential's row: issuer and verdict.
+func RowSubtitle(c wallet.Summary) string {
+	issuer := c.IssuerName
+	if issuer == "" {
+		issuer = c.IssuerID
+	}
+	return issuer + " · " + Verdict(c)
+}
+
+// Verdict sums up a credential's checks in a few words.
+func Verdict(c wallet.Summary) string {
+	switch {
+	case c.Checks.Validity == "expired":
+		return "expired"
+	case c.Checks.Validity == "not-yet-valid":
+		return "not valid yet"
+	case c.Checks.Status == "revoked" || c.Checks.Status == "suspended":
+		return c.Checks.Status
+	case c.Verified && c.Checks.Issuer == "confirmed":
+		return "verified, issuer confirmed"
+	case c.Verified:
+		return "verified, issuer not confirmed"
+	default:
+		return "not verified"
+	}
+}
+
+func (s *CredentialsScreen) refresh() {
+	all, err := s.vault.List()
+	if err != nil {
+		dialog.ShowError(fmt.Errorf("could not read the credentials: %w", err), s.app.window)
+		return
+	}
+	s.all = all
+	s.applyFilter()
+}
+
+func (s *CredentialsScreen) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(s.search.Text))
+	s.shown = s.shown[:0]
+	for _, c := range s.all {
+		if q == "" || strings.Contains(strings.ToLower(c.Name+" "+c.IssuerName+" "+c.IssuerID+" "+c.Achievement), q) {
+			s.shown = append(s.shown, c)
+		}
+	}
+	s.count.SetText(fmt.Sprintf("%d of %d", len(s.shown), len(s.all)))
+	s.list.UnselectAll()
+	s.list.Refresh()
+}
+
+func (s *CredentialsScreen) onSelect(id widget.ListItemID) {
+	if id < 0 || id >= len(s.shown) {
+		return
+	}
+	rec, err := s.vault.Get(s.shown[id].ID)
+	if err != nil {
+		dialog.ShowError(err, s.app.window)
+		return
+	}
+	c := rec.Summary
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", c.Name)
+	if c.Achievement != "" && c.Achievement != c.Name {
+		fmt.Fprintf(&b, "Achievement: %s\n", c.Achievement)
+	}
+	fmt.Fprintf(&b, "Issuer: %s\n", strings.TrimSpace(c.IssuerName+" "+c.IssuerID))
+	fmt.Fprintf(&b, "Valid from: %s\n", day(c.ValidFrom.String(), c.ValidFrom.IsZero()))
+	fmt.Fprintf(&b, "Valid until: %s\n", day(c.ValidUntil.String(), c.ValidUntil.IsZero()))
+	fmt.Fprintf(&b, "Types: %s\n", strings.Join(c.Types, ", "))
+	s.detail.SetText(b.String())
+	var ch strings.Builder
+	if c.Verified {
+		ch.WriteString("Verified\n")
+	} else {
+		ch.WriteString("Not verified\n")
+	}
+	for _, name := range wallet.CheckNames {
+		v := c.Checks.Value(name)
+		fmt.Fprintf(&ch, "• %s: %s — %s\n", name, v, wallet.CheckMeaning(name, v))
+	}
+	for _, e := range rec.Result.Errors {
+		fmt.Fprintf(&ch, "  %s\n", e)
+	}
+	s.checks.SetText(ch.String())
+}
+
+func day(s string, zero bool) string {
+	if zero {
+		return "—"
+	}
+	return s[:10]
+}
+
+func (s *CredentialsScreen) onImportDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		s.ImportFiles([]string{path})
+	}, s.app.window)
+	d.Show()
+}
+
+// ImportFiles imports the files off the UI goroutine, with a progress bar,
+// and reports what was stored and what was rejected (with the reason and a
+// hint).
+func (s *CredentialsScreen) ImportFiles(paths []string) {
+	s.importB.Disable()
+	s.progress.SetValue(0)
+	s.progress.Show()
+	go func() {
+		var report strings.Builder
+		for i, p := range paths {
+			data, err := os.ReadFile(p)
+			if err == nil {
+				var results []wallet.ImportResult
+				results, err = s.vault.Import(context.Background(), filepath.Base(p), data)
+				for _, r := range results {
+					switch {
+					case r.Rejected != nil:
+						fmt.Fprintf(&report, "%s: not added — %s\n%s\n", filepath.Base(p), r.Rejected.Reason, r.Rejected.Hint)
+					case r.Duplicate:
+						fmt.Fprintf(&report, "%s: already in your wallet\n", r.Summary.Name)
+					default:
+						fmt.Fprintf(&report, "%s: added (%s)\n", r.Summary.Name, Verdict(r.Summary))
+					}
+				}
+			}
+			if err != nil {
+				fmt.Fprintf(&report, "%s: %v\n", filepath.Base(p), err)
+			}
+			done := float64(i+1) / float64(len(paths))
+			fyne.Do(func() { s.progress.SetValue(done) })
+		}
+		fyne.Do(func() {
+			s.progress.Hide()
+			s.importB.Enable()
+			s.lastReport = report.String()
+			s.refresh()
+			dialog.ShowInformation("Import", report.String(), s.app.window)
+		})
+	}()
+}

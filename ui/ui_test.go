@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/require"
+
+	"github.com/skillpass/skillpass/wallet"
+)
+
+type noNetwork struct{ calls atomic.Int64 }
+
+func (n *noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
+	n.calls.Add(1)
+	fmt.Fprintf(os.Stderr, "test touched the network: %s\n", r.URL)
+	return nil, fmt.Errorf("network forbidden in tests: %s", r.URL)
+}
+
+func TestMain(m *testing.M) {
+	nn := &noNetwork{}
+	http.DefaultTransport = nn
+	http.DefaultClient.Transport = nn
+	code := m.Run()
+	if nn.calls.Load() > 0 {
+		code = 3
+	}
+	os.Exit(code)
+}
+
+var fixtureNow = func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
+
+func fixturePath(name string) string { return filepath.Join("..", "testdata", "ob30", name) }
+
+// TestCreateImportAndUnlock drives the app as a learner would: create a
+// wallet, import credentials, see them listed with verdicts, select one,
+// close, unlock again (first with a wrong passphrase).
+func TestCreateImportAndUnlock(t *testing.T) {
+	a := test.NewApp()
+	defer a.Quit()
+	dir := filepath.Join(t.TempDir(), "wallet")
+	opener := WalletOpener{Options: wallet.Options{Now: fixtureNow}}
+	ap := New(a, opener, dir)
+	u := ap.Unlock()
+	require.True(t, u.Creating())
+
+	test.Type(u.pass, "short")
+	require.Contains(t, u.strength.Text, "too short")
+	test.Tap(u.button)
+	require.Contains(t, u.Status(), "at least 8")
+
+	u.pass.SetText("")
+	test.Type(u.pass, "correct horse battery staple")
+	require.Equal(t, "Strength: strong", u.strength.Text)
+	test.Type(u.confirm, "correct horse battery stapl")
+	test.Tap(u.button)
+	require.Contains(t, u.Status(), "differ")
+	test.Type(u.confirm, "e")
+	test.Tap(u.button)
+	require.Eventually(t, func() bool { return ap.Credentials() != nil }, 20*time.Second, 20*time.Millisecond, u.Status())
+
+	c := ap.Credentials()
+	require.Empty(t, c.Shown())
+	c.ImportFiles([]string{fixturePath("simple.json"), fixturePath("simple_v1.json"), fixturePath("simple-err-proof-value.json")})
+	require.Eventually(t, func() bool { return len(c.Shown()) == 2 && c.LastReport() != "" }, 20*time.Second, 20*time.Millisecond)
+	require.Contains(t, c.LastReport(), "not added — signature invalid")
+	require.Equal(t, "2 of 2", c.count.Text)
+
+	test.Type(c.Search(), "zzz-nothing")
+	require.Empty(t, c.Shown())
+	c.Search().SetText("")
+	require.Len(t, c.Shown(), 2)
+
+	c.List().Select(0)
+	detail, checks := c.Detail()
+	require.Contains(t, detail, "Issuer:")
+	require.Contains(t, checks, "signature: ok")
+	require.Contains(t, checks, "issuer: unconfirmed")
+
+	ap.Window().Close()
+
+	ap2 := New(a, opener, dir)
+	u2 := ap2.Unlock()
+	require.False(t, u2.Creating())
+	test.Type(u2.pass, "wrong passphrase")
+	test.Tap(u2.button)
+	require.Eventually(t, func() bool { return u2.Status() == "Wrong passphrase. Nothing was changed; try again." }, 20*time.Second, 20*time.Millisecond, u2.Status())
+	u2.pass.SetText("")
+	test.Type(u2.pass, "correct horse battery staple")
+	test.Tap(u2.button)
+	require.Eventually(t, func() bool { return ap2.Credentials() != nil }, 20*time.Second, 20*time.Millisecond)
+	require.Len(t, ap2.Credentials().Shown(), 2)
+	ap2.Window().Close()
+}
+
+func TestStrength(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "too short (at least 8 characters)"},
+		{"abcdefgh", "weak: use a longer phrase of unrelated words"},
+		{"abcdefghijkl", "fair: a few more words make it strong"},
+		{"Abc123!x", "fair: a few more words make it strong"},
+		{"correct horse battery staple", "strong"},
+	} {
+		require.Equal(t, tc.want, Strength(tc.in), tc.in)
+	}
+}

@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/skillpass/skillpass/wallet"
+)
+
+// minPassphrase is the shortest passphrase a new wallet accepts.
+const minPassphrase = 8
+
+// UnlockScreen asks for the passphrase: to unlock the wallet, or twice to
+// create one.
+type UnlockScreen struct {
+	app      *App
+	creating bool
+
+	title    *widget.Label
+	pass     *widget.Entry
+	confirm  *widget.Entry
+	strength *widget.Label
+	warning  *widget.Label
+	status   *widget.Label
+	button   *widget.Button
+	progress *widget.ProgressBarInfinite
+	content  fyne.CanvasObject
+}
+
+func newUnlockScreen(a *App) *UnlockScreen {
+	s := &UnlockScreen{app: a, creating: !a.opener.Exists(a.dir)}
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	s.pass = widget.NewPasswordEntry()
+	s.pass.SetPlaceHolder("Passphrase")
+	s.confirm = widget.NewPasswordEntry()
+	s.confirm.SetPlaceHolder("Passphrase again")
+	s.strength = widget.NewLabel("")
+	s.warning = widget.NewLabel("Nobody can recover this passphrase or the wallet without it. Write it down somewhere safe.")
+	s.warning.Wrapping = fyne.TextWrapWord
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.progress = widget.NewProgressBarInfinite()
+	s.progress.Hide()
+	s.progress.Stop()
+	s.button = widget.NewButton("", s.onSubmit)
+	s.button.Importance = widget.HighImportance
+	s.pass.OnChanged = s.onPassChanged
+	s.pass.OnSubmitted = func(string) { s.onSubmit() }
+	s.confirm.OnSubmitted = func(string) { s.onSubmit() }
+	walletDir := widget.NewLabel("Wallet: " + a.dir)
+	walletDir.Truncation = fyne.TextTruncateEllipsis
+	form := container.NewVBox(s.title, walletDir, s.pass, s.confirm, s.strength, s.warning, s.button, s.progress, s.status)
+	s.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 420), form))
+	s.setMode()
+	return s
+}
+
+func (s *UnlockScreen) setMode() {
+	if s.creating {
+		s.title.SetText("Create your Skillpass wallet")
+		s.button.SetText("Create wallet")
+		s.confirm.Show()
+		s.strength.Show()
+		s.warning.Show()
+	} else {
+		s.title.SetText("Unlock your Skillpass wallet")
+		s.button.SetText("Unlock")
+		s.confirm.Hide()
+		s.strength.Hide()
+		s.warning.Hide()
+	}
+}
+
+// Creating reports whether the screen creates a new wallet (no wallet yet).
+func (s *UnlockScreen) Creating() bool { return s.creating }
+
+// Status returns the message the screen shows under the button.
+func (s *UnlockScreen) Status() string { return s.status.Text }
+
+func (s *UnlockScreen) onPassChanged(p string) {
+	if s.creating {
+		s.strength.SetText("Strength: " + Strength(p))
+	}
+}
+
+// Strength rates a passphrase for people: length matters most, then variety.
+func Strength(p string) string {
+	n := len([]rune(p))
+	var classes int
+	var lower, upper, digit, other bool
+	for _, r := range p {
+		switch {
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			other = true
+		}
+	}
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			classes++
+		}
+	}
+	switch {
+	case n < minPassphrase:
+		return fmt.Sprintf("too short (at least %d characters)", minPassphrase)
+	case n >= 20 || (n >= 14 && classes >= 3):
+		return "strong"
+	case n >= 12 || classes >= 3:
+		return "fair: a few more words make it strong"
+	default:
+		return "weak: use a longer phrase of unrelated words"
+	}
+}
+
+func (s *UnlockScreen) onSubmit() {
+	pass := []byte(s.pass.Text)
+	if s.creating {
+		if len([]rune(s.pass.Text)) < minPassphrase {
+			s.status.SetText(fmt.Sprintf("The passphrase needs at least %d characters.", minPassphrase))
+			return
+		}
+		if s.pass.Text != s.confirm.Text {
+			s.status.SetText("The two passphrases differ. Type the same passphrase twice.")
+			return
+		}
+	} else if len(pass) == 0 {
+		s.status.SetText("Type your passphrase to unlock the wallet.")
+		return
+	}
+	s.button.Disable()
+	s.progress.Show()
+	s.progress.Start()
+	s.status.SetText("Deriving your key from the passphrase…")
+	creating, dir, opener := s.creating, s.app.dir, s.app.opener
+	go func() {
+		var v Vault
+		var err error
+		if creating {
+			v, err = opener.Create(dir, pass)
+		} else {
+			v, err = opener.Open(dir, pass)
+		}
+		fyne.Do(func() { s.done(v, err) })
+	}()
+}
+
+func (s *UnlockScreen) done(v Vault, err error) {
+	s.progress.Stop()
+	s.progress.Hide()
+	s.button.Enable()
+	if err != nil {
+		switch {
+		case errors.Is(err, wallet.ErrWrongPassphrase):
+			s.status.SetText("Wrong passphrase. Nothing was changed; try again.")
+		case errors.Is(err, wallet.ErrBusy):
+			s.status.SetText("This wallet is open in another Skillpass window or in skillpass-cli agent. Close that first.")
+		default:
+			s.status.SetText("Could not open the wallet: " + err.Error())
+		}
+		return
+	}
+	s.pass.SetText("")
+	s.confirm.SetText("")
+	s.status.SetText("")
+	s.app.opened(v)
+}
