@@ -15,6 +15,11 @@ import (
 	"github.com/skillpass/skillpass/wallet"
 )
 
+const (
+	selectHint  = "Select a credential to see its checks."
+	emptyWallet = "Your wallet holds no credentials yet.\n\nUse \"Import credential…\" to add a badge or certificate your issuer gave you: a JSON or JWT file, or a baked PNG or SVG badge. Skillpass verifies each one before it keeps it."
+)
+
 // CredentialsScreen lists the wallet's credentials with their verdicts and
 // shows the checks of the one selected.
 type CredentialsScreen struct {
@@ -66,7 +71,7 @@ func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 		},
 	)
 	s.list.OnSelected = s.onSelect
-	s.detail = widget.NewLabel("Select a credential to see its checks.")
+	s.detail = widget.NewLabel(selectHint)
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.checks = widget.NewLabel("")
 	s.checks.Wrapping = fyne.TextWrapWord
@@ -96,25 +101,7 @@ func RowSubtitle(c wallet.Summary) string {
 	if issuer == "" {
 		issuer = c.IssuerID
 	}
-	return issuer + " · " + Verdict(c)
-}
-
-// Verdict sums up a credential's checks in a few words.
-func Verdict(c wallet.Summary) string {
-	switch {
-	case c.Checks.Validity == "expired":
-		return "expired"
-	case c.Checks.Validity == "not-yet-valid":
-		return "not valid yet"
-	case c.Checks.Status == "revoked" || c.Checks.Status == "suspended":
-		return c.Checks.Status
-	case c.Verified && c.Checks.Issuer == "confirmed":
-		return "verified, issuer confirmed"
-	case c.Verified:
-		return "verified, issuer not confirmed"
-	default:
-		return "not verified"
-	}
+	return issuer + " · " + c.Verdict()
 }
 
 func (s *CredentialsScreen) refresh() {
@@ -136,6 +123,11 @@ func (s *CredentialsScreen) applyFilter() {
 		}
 	}
 	s.count.SetText(fmt.Sprintf("%d of %d", len(s.shown), len(s.all)))
+	if len(s.all) == 0 {
+		s.detail.SetText(emptyWallet)
+	} else if s.detail.Text == emptyWallet {
+		s.detail.SetText(selectHint)
+	}
 	s.list.UnselectAll()
 	s.list.Refresh()
 }
@@ -216,7 +208,7 @@ func (s *CredentialsScreen) ImportFiles(paths []string) {
 					case r.Duplicate:
 						fmt.Fprintf(&report, "%s: already in your wallet\n", r.Summary.Name)
 					default:
-						fmt.Fprintf(&report, "%s: added (%s)\n", r.Summary.Name, Verdict(r.Summary))
+						fmt.Fprintf(&report, "%s: added (%s)\n", r.Summary.Name, r.Summary.Verdict())
 					}
 				}
 			}

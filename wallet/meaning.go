@@ -50,3 +50,29 @@ func (c Checks) Value(name string) string {
 	}
 	return ""
 }
+
+// Verdict sums up a stored credential's checks in a few words, the most
+// important finding first.
+func (s Summary) Verdict() string {
+	c := s.Checks
+	switch {
+	case c.Signature != "" && c.Signature != "ok":
+		return "signature " + c.Signature
+	case c.Issuer == "mismatch":
+		return "issuer mismatch"
+	case c.Validity == "expired":
+		return "expired"
+	case c.Validity == "not-yet-valid":
+		return "not valid yet"
+	case c.Status == "revoked" || c.Status == "suspended":
+		return c.Status
+	case c.Status == "unknown":
+		return "status unknown"
+	case s.Verified && c.Issuer == "confirmed":
+		return "verified, issuer confirmed"
+	case s.Verified:
+		return "verified, issuer not confirmed"
+	default:
+		return "not verified"
+	}
+}

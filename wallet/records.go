@@ -43,7 +43,7 @@ type Record struct {
 // Rejection explains why an imported credential was not stored.
 type Rejection struct {
 	Reason string // which check failed, in plain words
-	Hint   string // what the learner can do
+	Hint   string // what the learner can do; empty when Reason already says it
 }
 
 func (r *Rejection) Error() string { return r.Reason }
@@ -85,7 +85,7 @@ func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]Import
 	ctx = ctxOrBackground(ctx)
 	items, err := importer.Parse(name, data, importer.DefaultLimits())
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", name, err)
+		return nil, fmt.Errorf("import: %w", err) // the importer's error names the file
 	}
 	out := make([]ImportResult, 0, len(items))
 	for _, it := range items {
@@ -140,7 +140,8 @@ func rejection(vr *verify.Result) *Rejection {
 	case vr.Checks.Signature != verify.SigOK:
 		reason := "signature " + vr.Checks.Signature
 		if len(vr.Errors) > 0 {
-			reason += ": " + strings.Join(vr.Errors, "; ")
+			// The verifier's own words already say what to do.
+			return &Rejection{Reason: reason + ": " + strings.TrimPrefix(strings.Join(vr.Errors, "; "), "signature: ")}
 		}
 		hint := "the credential was changed after it was issued or is not signed; ask the issuer for a fresh copy"
 		switch vr.Checks.Signature {

@@ -81,7 +81,7 @@ func TestWalletCommands(t *testing.T) {
 	require.Equal(t, ExitRefused, r.code, "a rejected credential makes the exit code 1")
 	require.Contains(t, r.stdout, "2 stored, 0 already there, 1 rejected")
 	require.Contains(t, r.stdout, "rejected")
-	require.Contains(t, r.stdout, "hint:")
+	require.Contains(t, r.stdout, "ask the issuer")
 
 	r = runCLI(t, map[string]string{EnvPassphrase: "wrong passphrase"}, "", "--wallet", dir, "list")
 	require.Equal(t, ExitUsage, r.code)

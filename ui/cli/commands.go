@@ -13,7 +13,6 @@ import (
 
 	"github.com/skillpass/skillpass/wallet"
 	"github.com/skillpass/skillpass/wallet/importer"
-	"github.com/skillpass/skillpass/wallet/verify"
 )
 
 func noArgs(cmd string, o *opts) error {
@@ -141,13 +140,15 @@ func cmdImport(o *opts, env Env) error {
 			case r.Rejected != nil:
 				rejected++
 				fmt.Fprintf(env.Stdout, msgImportRejected, label, quoted(r.Summary.Name), r.Rejected.Reason)
-				fmt.Fprintln(env.Stdout, "  "+msgHintPrefix+r.Rejected.Hint)
+				if r.Rejected.Hint != "" {
+					fmt.Fprintln(env.Stdout, "  "+msgHintPrefix+r.Rejected.Hint)
+				}
 			case r.Duplicate:
 				dup++
 				fmt.Fprintf(env.Stdout, msgImportDuplicate, label, r.ID, quoted(r.Summary.Name))
 			default:
 				stored++
-				fmt.Fprintf(env.Stdout, msgImportStored, label, r.ID, quoted(r.Summary.Name), fmt.Sprintf(msgImportIssuer, r.Summary.Checks.Issuer))
+				fmt.Fprintf(env.Stdout, msgImportStored, label, r.ID, quoted(r.Summary.Name), " ("+r.Summary.Verdict()+")")
 			}
 		}
 	}
@@ -211,7 +212,7 @@ func cmdList(o *opts, env Env) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tISSUER\tISSUED\tVERDICT")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, clip(s.Name, 40), clip(issuerLabel(s), 32), dateStr(s.ValidFrom), verdictWord(s))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, clip(s.Name, 40), clip(issuerLabel(s), 32), dateStr(s.ValidFrom), s.Verdict())
 	}
 	return tw.Flush()
 }
@@ -221,19 +222,6 @@ func issuerLabel(s wallet.Summary) string {
 		return s.IssuerName
 	}
 	return s.IssuerID
-}
-
-func verdictWord(s wallet.Summary) string {
-	switch {
-	case s.Checks.Validity != "" && s.Checks.Validity != verify.ValidOK:
-		return s.Checks.Validity
-	case s.Checks.Status == "revoked" || s.Checks.Status == "suspended":
-		return s.Checks.Status
-	case s.Verified:
-		return "verified, issuer " + s.Checks.Issuer
-	default:
-		return "not verified"
-	}
 }
 
 func clip(s string, n int) string {
