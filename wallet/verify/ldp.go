@@ -33,7 +33,6 @@ type proofOutcome struct {
 	vm    string     // verificationMethod as written
 	key   *methodKey // the key, when it was obtained
 	msg   string     // why, unless ok
-	proof map[string]any
 }
 
 // proofCheck is what a document's proofs must satisfy.
@@ -190,7 +189,7 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 	if !ok {
 		return proofOutcome{label: proofLabel(nil, i), sig: SigInvalid, msg: msgProofShape(i)}
 	}
-	o := proofOutcome{label: proofLabel(p, i), vm: str(p["verificationMethod"]), proof: p}
+	o := proofOutcome{label: proofLabel(p, i), vm: str(p["verificationMethod"])}
 	fail := func(sig, msg string) proofOutcome {
 		o.sig, o.msg = sig, msg
 		return o
@@ -232,7 +231,8 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 		}
 	}
 	if pc.domain != "" {
-		if got := domainOf(p["domain"]); !contains(got, pc.domain) {
+		// A Data Integrity domain may be a list of domains.
+		if got := stringsOf(p["domain"]); !contains(got, pc.domain) {
 			return fail(SigInvalid, msgDomain(strings.Join(got, ", "), pc.domain))
 		}
 	}
@@ -271,11 +271,6 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 	}
 	o.sig = SigOK
 	return o
-}
-
-// domainOf returns a proof's domain: a string or, in Data Integrity, a list.
-func domainOf(v any) []string {
-	return stringsOf(v)
 }
 
 // keyFits reports whether a key of type kt can make a proof of type typ.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 
 	gojose "github.com/go-jose/go-jose/v3"
@@ -134,4 +135,47 @@ func FuzzVerify(f *testing.F) {
 			t.Fatal(fmt.Sprintf("nil errors for %q", data))
 		}
 	})
+}
+
+// TestConcurrentUse verifies credentials of every kind from several
+// goroutines at once with one Verifier; every verdict must stay right (BBS+
+// verification in aries is not safe for concurrent use on its own).
+func TestConcurrentUse(t *testing.T) {
+	v := newVerifier(t, Options{})
+	ed := newEdKey(t, 91)
+	bbs := newBBSKey(t)
+	bbsSigned := bbs2020(bbs).sign(t, credV1(bbs.did, ctxBBS))
+	inputs := [][]byte{
+		mustJSON(t, bbsSigned),
+		mustJSON(t, deriveBBS(t, bbs, bbsSigned)),
+		mustJSON(t, signDI(t, v, credV2(ed.did), ed, ed.vm, dataintegrity.ProofOptions{})),
+		mustJSON(t, jws2020Ed(ed).sign(t, credV1(ed.did, ctxJWS2020))),
+		fixture(t, "simple_v1.json"),
+		fixture(t, "simple.json"),
+		[]byte(signJWT(t, gojose.EdDSA, ed.priv, vcClaims(ed.did), map[string]any{"kid": ed.vm})),
+	}
+	errs := make(chan error, 64)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 3 * len(inputs) {
+				in := inputs[(i+g)%len(inputs)]
+				r, err := v.Verify(context.Background(), in)
+				if err == nil && !r.Verified {
+					err = fmt.Errorf("input %d not verified: %q", (i+g)%len(inputs), r.Errors)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }

@@ -190,6 +190,9 @@ func New(opts Options) (*Verifier, error) {
 // credential or presentation at all (wrapping ErrNotCredential);
 // everything about a credential's truth is in the Result.
 func (v *Verifier) Verify(ctx context.Context, data []byte) (*Result, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	in, err := classify(data)
 	if err != nil {
 		return nil, err
@@ -211,6 +214,9 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) (*Result, error) {
 // VerifyCredential judges an already parsed JSON-LD credential (as
 // encoding/json decodes it into a map). It does not modify cred.
 func (v *Verifier) VerifyCredential(ctx context.Context, cred map[string]any) *Result {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	return v.verifyLDCredential(ctx, cred, true)
 }
 
