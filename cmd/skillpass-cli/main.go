@@ -21,12 +21,11 @@ func main() {
 		HTTP:   did.HTTPFetcher(&http.Client{Timeout: 15 * time.Second}),
 		Now:    time.Now,
 	}
-	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
-		defer tty.Close()
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		env.Prompt = func(p string) ([]byte, error) {
-			fmt.Fprint(tty, p)
-			defer fmt.Fprintln(tty)
-			return term.ReadPassword(int(tty.Fd()))
+			fmt.Fprint(os.Stderr, p)
+			defer fmt.Fprintln(os.Stderr)
+			return term.ReadPassword(fd)
 		}
 	}
 	os.Exit(cli.Run(os.Args[1:], env))
