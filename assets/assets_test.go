@@ -5,7 +5,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/skillpass/skillpass/did/fetchtest"
 )
+
+// TestMain fails the test binary if any test touches the network.
+func TestMain(m *testing.M) { fetchtest.Main(m) }
 
 func TestContextsAreValidJSONAndCoverOpenBadges(t *testing.T) {
 	ctxs, err := Contexts()

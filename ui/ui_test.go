@@ -1,38 +1,19 @@
 package ui
 
 import (
-	"fmt"
-	"net/http"
-	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/require"
 
+	"github.com/skillpass/skillpass/did/fetchtest"
 	"github.com/skillpass/skillpass/wallet"
 )
 
-type noNetwork struct{ calls atomic.Int64 }
-
-func (n *noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
-	n.calls.Add(1)
-	fmt.Fprintf(os.Stderr, "test touched the network: %s\n", r.URL)
-	return nil, fmt.Errorf("network forbidden in tests: %s", r.URL)
-}
-
-func TestMain(m *testing.M) {
-	nn := &noNetwork{}
-	http.DefaultTransport = nn
-	http.DefaultClient.Transport = nn
-	code := m.Run()
-	if nn.calls.Load() > 0 {
-		code = 3
-	}
-	os.Exit(code)
-}
+// TestMain fails the test binary if any test touches the network.
+func TestMain(m *testing.M) { fetchtest.Main(m) }
 
 var fixtureNow = func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
 

@@ -5,48 +5,20 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/skillpass/skillpass/did/fetchtest"
 )
 
-// denyNetwork records any HTTP call and refuses it: no test may touch the network.
-type denyNetwork struct {
-	mu   sync.Mutex
-	urls []string
-}
-
-func (d *denyNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.urls = append(d.urls, r.URL.String())
-	return nil, errors.New("network access is forbidden in tests")
-}
-
-func TestMain(m *testing.M) {
-	deny := &denyNetwork{}
-	http.DefaultTransport = deny
-	http.DefaultClient.Transport = deny
-	code := m.Run()
-	deny.mu.Lock()
-	defer deny.mu.Unlock()
-	if len(deny.urls) > 0 {
-		for _, u := range deny.urls {
-			fmt.Fprintln(os.Stderr, "test tried to use the network:", u)
-		}
-		os.Exit(3)
-	}
-	os.Exit(code)
-}
+// TestMain fails the test binary if any test touches the network.
+func TestMain(m *testing.M) { fetchtest.Main(m) }
 
 // ob30 reads a 1EdTech Open Badges 3.0 fixture from the repository's testdata.
 func ob30(t testing.TB, name string) []byte {

@@ -5,45 +5,18 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/skillpass/skillpass/did/fetchtest"
 	"github.com/skillpass/skillpass/wallet/store"
 )
 
-// netGuard fails the test binary if anything tries to use the network.
-type netGuard struct {
-	mu   sync.Mutex
-	urls []string
-}
-
-func (g *netGuard) RoundTrip(r *http.Request) (*http.Response, error) {
-	g.mu.Lock()
-	g.urls = append(g.urls, r.URL.String())
-	g.mu.Unlock()
-	return nil, fmt.Errorf("network access in tests: %s", r.URL)
-}
-
-func TestMain(m *testing.M) {
-	g := &netGuard{}
-	http.DefaultTransport = g
-	http.DefaultClient.Transport = g
-	code := m.Run()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.urls) > 0 {
-		for _, u := range g.urls {
-			fmt.Fprintln(os.Stderr, "test used the network:", u)
-		}
-		os.Exit(3)
-	}
-	os.Exit(code)
-}
+// TestMain fails the test binary if any test touches the network.
+func TestMain(m *testing.M) { fetchtest.Main(m) }
 
 // helperEnv names the store file the helper process holds open.
 const helperEnv = "SKILLPASS_STORE_TEST_HELPER_DB"

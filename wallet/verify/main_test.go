@@ -1,47 +1,19 @@
 package verify
 
 import (
-	"fmt"
-	"net/http"
 	"os"
-	"sync"
 	"testing"
+
+	"github.com/skillpass/skillpass/did/fetchtest"
 )
 
-// netGuard records every request that reaches the default HTTP transport, so
-// that a test touching the network fails the test binary.
-type netGuard struct {
-	mu   sync.Mutex
-	urls []string
-}
+// guard refuses and records every request sent through the default HTTP
+// transport; tests use it to assert that verification stays offline.
+var guard *fetchtest.Guard
 
-func (g *netGuard) RoundTrip(req *http.Request) (*http.Response, error) {
-	g.mu.Lock()
-	g.urls = append(g.urls, req.URL.String())
-	g.mu.Unlock()
-	return nil, fmt.Errorf("test guard: network access to %s is forbidden in tests", req.URL)
-}
-
-// calls returns how many requests were attempted so far.
-func (g *netGuard) calls() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.urls)
-}
-
-var guard = &netGuard{}
-
+// TestMain installs guard and fails the test binary if any test touched the
+// network.
 func TestMain(m *testing.M) {
-	http.DefaultTransport = guard
-	http.DefaultClient.Transport = guard
-	code := m.Run()
-	guard.mu.Lock()
-	defer guard.mu.Unlock()
-	if len(guard.urls) > 0 {
-		for _, u := range guard.urls {
-			fmt.Fprintf(os.Stderr, "test touched the network: %s\n", u)
-		}
-		os.Exit(3)
-	}
-	os.Exit(code)
+	guard = fetchtest.Install()
+	os.Exit(fetchtest.Run(m, guard))
 }

@@ -296,7 +296,7 @@ func TestStrictJSONLD(t *testing.T) {
 	proofTerm := copyDoc(good)
 	firstProof(t, proofTerm)["comment"] = "not signed"
 
-	before := guard.calls()
+	before := guard.Calls()
 	tests := []struct {
 		name string
 		doc  map[string]any
@@ -314,7 +314,7 @@ func TestStrictJSONLD(t *testing.T) {
 			errorsContain(t, r, tt.errs...)
 		})
 	}
-	require.Equal(t, before, guard.calls(), "verification touched the network")
+	require.Equal(t, before, guard.Calls(), "verification touched the network")
 
 	r, err := v.Verify(context.Background(), mustJSON(t, good))
 	require.NoError(t, err)

@@ -10,8 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -31,37 +29,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skillpass/skillpass/assets"
+	"github.com/skillpass/skillpass/did/fetchtest"
 )
 
-// netGuard records any HTTP request a test makes; TestMain fails the binary
-// if there was one. No test may touch the network.
-type netGuard struct {
-	mu   sync.Mutex
-	urls []string
-}
-
-func (g *netGuard) RoundTrip(r *http.Request) (*http.Response, error) {
-	g.mu.Lock()
-	g.urls = append(g.urls, r.URL.String())
-	g.mu.Unlock()
-	return nil, fmt.Errorf("network access in tests is forbidden: %s", r.URL)
-}
-
-func TestMain(m *testing.M) {
-	g := &netGuard{}
-	http.DefaultTransport = g
-	http.DefaultClient.Transport = g
-	code := m.Run()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.urls) > 0 {
-		for _, u := range g.urls {
-			fmt.Fprintln(os.Stderr, "test made a network request:", u)
-		}
-		os.Exit(3)
-	}
-	os.Exit(code)
-}
+// TestMain fails the test binary if any test touches the network.
+func TestMain(m *testing.M) { fetchtest.Main(m) }
 
 // mapFetcher is a Fetcher over an in-memory map of URL to document. It
 // counts the fetches of each URL.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/skillpass/skillpass/did/fetchtest"
 )
 
 // world is the published state the checker sees in one test case: lists by
@@ -714,8 +716,8 @@ func TestCheckVCJWTPayload(t *testing.T) {
 
 // TestNetworkGuardInstalled: TestMain replaced the default transports.
 func TestNetworkGuardInstalled(t *testing.T) {
-	_, ok := http.DefaultTransport.(*netGuard)
+	_, ok := http.DefaultTransport.(*fetchtest.Guard)
 	require.True(t, ok)
-	_, ok = http.DefaultClient.Transport.(*netGuard)
+	_, ok = http.DefaultClient.Transport.(*fetchtest.Guard)
 	require.True(t, ok)
 }
