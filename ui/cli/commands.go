@@ -248,7 +248,8 @@ func cmdShow(o *opts, env Env) error {
 		return err
 	}
 	defer w.Close()
-	rec, err := w.Get(o.args[0])
+	// Dates pass and issuers revoke: show verifies again and keeps the new verdict.
+	rec, err := w.Reverify(ctx(), o.args[0])
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
   import FILE...                verify credentials and keep those that pass
                                 (JSON, presentation, VC-JWT, baked PNG or SVG badge)
   list [--json]                 list the credentials in the wallet
-  show ID [--json]              show one credential and its verification checks
+  show ID [--json]              verify one credential again and show its checks
   identities [--json]           list the wallet's own DIDs
 
 Anyone (an employer needs no wallet):
