@@ -13,7 +13,7 @@ func TestNewKDFParams(t *testing.T) {
 	p, err := NewKDFParams()
 	require.NoError(t, err)
 	require.NoError(t, p.Validate())
-	require.EqualValues(t, 65536, p.Memory)
+	require.EqualValues(t, 256*1024, p.Memory)
 	require.EqualValues(t, 3, p.Time)
 	require.EqualValues(t, 4, p.Threads)
 	require.Len(t, p.Salt, 16)

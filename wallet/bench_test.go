@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -70,52 +69,37 @@ func badge(issuer string, i int) map[string]any {
 	}
 }
 
-var benchKey struct {
-	once sync.Once
-	dir  string
-	key  []byte
-	err  error
-}
-
-// benchWallet10k builds (once per run) a wallet holding 10,000 credential
-// records of realistic size, and returns its folder and master key.
+// benchWallet10k builds a wallet holding 10,000 credential records of
+// realistic size, closes it, and returns its folder and master key. The
+// folder is removed when b ends.
 func benchWallet10k(b *testing.B) (string, []byte) {
-	benchKey.once.Do(func() {
-		dir, err := os.MkdirTemp("", "skillpass-bench-")
-		if err != nil {
-			benchKey.err = err
-			return
-		}
-		w, err := Create(dir, []byte(testPass), Options{})
-		if err != nil {
-			benchKey.err = err
-			return
-		}
-		defer w.Close()
-		one := signedBadges(b, 1)[0]
-		benchKey.err = w.db.Update(func(tx *store.Tx) error {
-			for i := 0; i < 10000; i++ {
-				raw := strings.Replace(string(one), "00000000-0000-4000-8000-000000000000", fmt.Sprintf("00000000-0000-4000-8000-%012d", i), 1)
-				rec := Record{Raw: raw, Source: "bench"}
-				rec.Summary = summarise(mustJSON(raw))
-				rec.ID = RecordID([]byte(raw))
-				rec.Format = "ldp"
-				full, _ := json.Marshal(rec)
-				sum, _ := json.Marshal(rec.Summary)
-				if err := tx.Put(bucketCredentials, rec.ID, full); err != nil {
-					return err
-				}
-				if err := tx.Put(bucketIndex, rec.ID, sum); err != nil {
-					return err
-				}
+	dir := b.TempDir()
+	w, err := Create(dir, []byte(testPass), Options{})
+	require.NoError(b, err)
+	one := signedBadges(b, 1)[0]
+	err = w.db.Update(func(tx *store.Tx) error {
+		for i := 0; i < 10000; i++ {
+			raw := strings.Replace(string(one), "00000000-0000-4000-8000-000000000000", fmt.Sprintf("00000000-0000-4000-8000-%012d", i), 1)
+			rec := Record{Raw: raw, Source: "bench"}
+			rec.Summary = summarise(mustJSON(raw))
+			rec.ID = RecordID([]byte(raw))
+			rec.Format = "ldp"
+			full, _ := json.Marshal(rec)
+			sum, _ := json.Marshal(rec.Summary)
+			if err := tx.Put(bucketCredentials, rec.ID, full); err != nil {
+				return err
 			}
-			return nil
-		})
-		benchKey.dir = dir
-		benchKey.key, benchKey.err = DeriveKey(dir, []byte(testPass))
+			if err := tx.Put(bucketIndex, rec.ID, sum); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	require.NoError(b, benchKey.err)
-	return benchKey.dir, benchKey.key
+	require.NoError(b, err)
+	require.NoError(b, w.Close())
+	key, err := DeriveKey(dir, []byte(testPass))
+	require.NoError(b, err)
+	return dir, key
 }
 
 func mustJSON(s string) map[string]any {
