@@ -41,7 +41,8 @@ fuzz-short:
 	$(GO) test ./wallet/importer -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 bench: deps-test
-	$(GO) run ./internal/benchtable
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ./.ci/debs.sh nodejs npm
+	$(GO) run ./cmd/skillpass-bench
 
 lint:
 	$(GO) vet $(PKGS)
