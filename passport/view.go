@@ -1,0 +1,427 @@
+package passport
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// View is the passport as the CLI's `passport --json` prints it and the
+// desktop app shows it, at the passport's clock. The JSON shape:
+//
+//	{
+//	  "generatedAt": "2026-05-01T00:00:00Z",      the clock's time
+//	  "credentials": 12,                          credentials counted
+//	  "skills": [{                                by category (display order), then level (highest
+//	                                              first), name, key
+//	    "key": "sfw:ICT-DIT-010", "name": "Quality Assurance",
+//	    "framework": "SkillsFuture", "code": "ICT-DIT-4010-1.1", "type": "TSC",
+//	    "category": "functional", "categoryLabel": "Functional / Technical",
+//	    "categoryRule": "framework",              override|framework|tag|name|achievementType|default
+//	    "level": {"value": 0.6667, "label": "Proficiency 4", "scale": "proficiency"},
+//	    "issuers": [{"id": "did:web:…", "name": "…"}],
+//	    "evidenceCount": 2,
+//	    "lastEvidenced": "2025-11-02T00:00:00Z",
+//	    "freshness": {"state": "fresh", "field": "fast", "halfLifeDays": 365, "ageDays": 180, "score": 0.7105},
+//	    "evidence": [{"record": "…", "achievement": "…", "achievementId": "…", "issuer": {…},
+//	                  "date": "…", "level": {…}, "expired": false}]   oldest first
+//	  }],
+//	  "achievements": [{"id", "name", "type", "record", "issuer", "earned", "level", "expired"}],
+//	                                              in the order credentials were added
+//	  "pathways": [Progress…],                    file pathways in file order, then CLR stacks
+//	  "completed": ["cdp"],                       ids of complete pathways
+//	  "expiring": [{"record", "name", "issuer", "validUntil", "daysLeft"}],   soonest first
+//	  "gaps": GapReport,                          only when a role is given
+//	  "skipped": [{"record", "reason"}]           only when some credential did not count
+//	}
+type View struct {
+	GeneratedAt  time.Time         `json:"generatedAt"`
+	Credentials  int               `json:"credentials"`
+	Skills       []SkillView       `json:"skills"`
+	Achievements []AchievementView `json:"achievements"`
+	Pathways     []Progress        `json:"pathways"`
+	Completed    []string          `json:"completed"`
+	Expiring     []Expiring        `json:"expiring"`
+	Gaps         *GapReport        `json:"gaps,omitempty"`
+	Skipped      []Skipped         `json:"skipped,omitempty"`
+}
+
+// SkillView is one skill with all its evidence.
+type SkillView struct {
+	Key           string         `json:"key"`
+	Name          string         `json:"name"`
+	Framework     string         `json:"framework,omitempty"`
+	Code          string         `json:"code,omitempty"`
+	Type          string         `json:"type,omitempty"`
+	Category      Category       `json:"category"`
+	CategoryLabel string         `json:"categoryLabel"`
+	CategoryRule  string         `json:"categoryRule"`
+	Level         Level          `json:"level"`
+	Issuers       []Issuer       `json:"issuers"`
+	EvidenceCount int            `json:"evidenceCount"`
+	LastEvidenced time.Time      `json:"lastEvidenced,omitzero"`
+	Freshness     Freshness      `json:"freshness"`
+	Evidence      []EvidenceView `json:"evidence"`
+}
+
+// EvidenceView is one credential's evidence of a skill.
+type EvidenceView struct {
+	RecordID      string    `json:"record"`
+	Achievement   string    `json:"achievement"`
+	AchievementID string    `json:"achievementId,omitempty"`
+	Issuer        Issuer    `json:"issuer"`
+	Date          time.Time `json:"date,omitzero"`
+	Level         Level     `json:"level"`
+	Expired       bool      `json:"expired,omitempty"`
+}
+
+// AchievementView is one earned achievement.
+type AchievementView struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Type     string    `json:"type,omitempty"`
+	RecordID string    `json:"record"`
+	Issuer   Issuer    `json:"issuer"`
+	Earned   time.Time `json:"earned,omitzero"`
+	Level    *Level    `json:"level,omitempty"`
+	Expired  bool      `json:"expired,omitempty"`
+}
+
+// Expiring is a credential whose validity ends within the expiry window.
+type Expiring struct {
+	RecordID   string    `json:"record"`
+	Name       string    `json:"name"`
+	Issuer     Issuer    `json:"issuer"`
+	ValidUntil time.Time `json:"validUntil"`
+	DaysLeft   int       `json:"daysLeft"`
+}
+
+// MarshalJSON prints the passport's View.
+func (p *Passport) MarshalJSON() ([]byte, error) {
+	return json.Marshal(p.View())
+}
+
+// View computes the whole picture at the passport's clock.
+func (p *Passport) View() View {
+	now := p.now()
+	v := View{
+		GeneratedAt:  now,
+		Credentials:  len(p.seen),
+		Skills:       p.Skills(),
+		Achievements: p.Achievements(),
+		Pathways:     p.Pathways(),
+		Completed:    []string{},
+		Expiring:     p.Expiring(),
+		Skipped:      p.Skipped(),
+	}
+	for _, pr := range v.Pathways {
+		if pr.Complete {
+			v.Completed = append(v.Completed, pr.ID)
+		}
+	}
+	if p.opts.Role != nil {
+		g := p.Gaps(*p.opts.Role)
+		v.Gaps = &g
+	}
+	return v
+}
+
+// Skills lists every skill, sorted by category, level (highest first), name
+// and key.
+func (p *Passport) Skills() []SkillView {
+	now := p.now()
+	hl := p.halfLives()
+	out := make([]SkillView, 0, len(p.skills))
+	for _, s := range p.skills {
+		c := s.category()
+		rule := s.rule
+		if s.override != "" {
+			rule = ruleOverride
+		}
+		sv := SkillView{
+			Key: s.ref.Key, Name: s.ref.Name, Framework: s.ref.Framework, Code: s.ref.Code, Type: s.ref.Type,
+			Category: c, CategoryLabel: c.Label(), CategoryRule: rule,
+			Level: s.best, Issuers: slices.Clone(s.issuers), EvidenceCount: len(s.ev), LastEvidenced: s.last,
+			Freshness: FreshnessAt(s.last, now, fieldOf(s.fast, c), hl),
+			Evidence:  make([]EvidenceView, len(s.ev)),
+		}
+		for i, e := range s.ev {
+			a := &p.achievements[e.ach]
+			sv.Evidence[i] = EvidenceView{RecordID: e.record, Achievement: a.name, AchievementID: a.id,
+				Issuer: a.issuer, Date: e.date, Level: e.level, Expired: e.expired}
+		}
+		slices.SortStableFunc(sv.Evidence, func(a, b EvidenceView) int {
+			return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.RecordID, b.RecordID))
+		})
+		out = append(out, sv)
+	}
+	slices.SortFunc(out, func(a, b SkillView) int {
+		return cmp.Or(
+			cmp.Compare(a.Category.order(), b.Category.order()),
+			-cmp.Compare(a.Level.Value, b.Level.Value),
+			cmp.Compare(a.Name, b.Name),
+			cmp.Compare(a.Key, b.Key))
+	})
+	return out
+}
+
+// Achievements lists the earned achievements in the order they were added.
+func (p *Passport) Achievements() []AchievementView {
+	out := make([]AchievementView, len(p.achievements))
+	for i, a := range p.achievements {
+		out[i] = AchievementView{ID: a.id, Name: a.name, Type: a.typ, RecordID: a.record, Issuer: a.issuer,
+			Earned: a.earned, Level: a.level, Expired: a.expired}
+	}
+	return out
+}
+
+// Expiring lists credentials whose validity ends after now and within the
+// expiry window, soonest first.
+func (p *Passport) Expiring() []Expiring {
+	now := p.now()
+	win := p.opts.ExpiryWindow
+	if win <= 0 {
+		win = DefaultExpiryWindow
+	}
+	out := []Expiring{}
+	for _, c := range p.creds {
+		if c.validUntil.After(now) && !c.validUntil.After(now.Add(win)) {
+			out = append(out, Expiring{RecordID: c.record, Name: c.name, Issuer: c.issuer, ValidUntil: c.validUntil,
+				DaysLeft: int(math.Ceil(float64(c.validUntil.Sub(now)) / float64(day)))})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Expiring) int {
+		return cmp.Or(a.ValidUntil.Compare(b.ValidUntil), cmp.Compare(a.RecordID, b.RecordID))
+	})
+	return out
+}
+
+// holdings indexes what the learner holds for pathway evaluation: the best
+// level per achievement alias class and per achievement name.
+type holdings struct {
+	byID   map[string]Level
+	byName map[string]Level
+}
+
+func (p *Passport) holdings() holdings {
+	h := holdings{byID: make(map[string]Level, len(p.achievements)), byName: make(map[string]Level, len(p.achievements))}
+	for _, a := range p.achievements {
+		l := Awarded
+		if a.level != nil {
+			l = *a.level
+		}
+		if a.id != "" {
+			root := p.find(a.id)
+			if old, ok := h.byID[root]; !ok || l.Value > old.Value {
+				h.byID[root] = l
+			}
+		}
+		n := normName(a.name)
+		if old, ok := h.byName[n]; !ok || l.Value > old.Value {
+			h.byName[n] = l
+		}
+	}
+	return h
+}
+
+// Pathways evaluates every pathway: those of Options.Pathways in order, then
+// the stacks CLR associations describe, in the order they were first seen.
+func (p *Passport) Pathways() []Progress {
+	defs := p.pathwayDefs()
+	if len(defs) == 0 {
+		return []Progress{}
+	}
+	h := p.holdings()
+	byID := make(map[string]*Pathway, len(defs))
+	for i := range defs {
+		byID[defs[i].ID] = &defs[i]
+	}
+	memo := map[string]*Progress{}
+	out := make([]Progress, 0, len(defs))
+	for i := range defs {
+		out = append(out, *p.progress(&defs[i], h, byID, memo, map[string]bool{}))
+	}
+	return out
+}
+
+// pathwayDefs returns the file pathways and one all-of pathway per CLR
+// parent: its children are the requirements, and holding the parent itself
+// completes it.
+func (p *Passport) pathwayDefs() []Pathway {
+	defs := slices.Clone(p.opts.Pathways)
+	ids := map[string]bool{}
+	for _, d := range defs {
+		ids[d.ID] = true
+	}
+	names := map[string]string{}
+	for _, a := range p.achievements {
+		if _, ok := names[a.id]; !ok {
+			names[a.id] = a.name
+		}
+	}
+	nameOf := func(id string) string {
+		if n, ok := p.described[id]; ok {
+			return n
+		}
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
+	for _, parent := range p.stackOrder {
+		st := p.stacks[parent]
+		id := "clr:" + parent
+		if ids[id] {
+			continue
+		}
+		pw := Pathway{ID: id, Name: nameOf(parent), Mode: AllOf, Award: parent, Source: SourceCLR}
+		for _, c := range st.children {
+			pw.Requires = append(pw.Requires, Requirement{Achievement: c, Name: nameOf(c)})
+		}
+		defs = append(defs, pw)
+	}
+	return defs
+}
+
+func (p *Passport) progress(pw *Pathway, h holdings, byID map[string]*Pathway, memo map[string]*Progress,
+	visiting map[string]bool) *Progress {
+	if pr, ok := memo[pw.ID]; ok {
+		return pr
+	}
+	visiting[pw.ID] = true
+	defer delete(visiting, pw.ID)
+	pr := &Progress{ID: pw.ID, Name: pw.Name, Source: pw.Source, Mode: pw.Mode, Total: len(pw.Requires)}
+	pr.Needed = pr.Total
+	if pw.Mode == AnyOf {
+		pr.Needed = min(max(pw.K, 1), pr.Total)
+	}
+	met := 0
+	var missing []Requirement
+	for _, rq := range pw.Requires {
+		if p.meets(rq, h, byID, memo, visiting) {
+			met++
+		} else {
+			missing = append(missing, rq)
+		}
+	}
+	if pw.Award != "" {
+		_, pr.AwardHeld = h.byID[p.find(pw.Award)]
+	}
+	pr.Met = min(met, pr.Needed)
+	pr.Complete = met >= pr.Needed || pr.AwardHeld
+	if !pr.Complete {
+		pr.Missing = missing
+		pr.Next = p.nextSteps(missing)
+	}
+	pr.Summary = fmt.Sprintf("%d of %d toward %s", pr.Met, pr.Needed, pr.Name)
+	if pr.Complete {
+		pr.Summary = fmt.Sprintf("completed %s", pr.Name)
+	}
+	memo[pw.ID] = pr
+	return pr
+}
+
+func (p *Passport) meets(rq Requirement, h holdings, byID map[string]*Pathway, memo map[string]*Progress,
+	visiting map[string]bool) bool {
+	atLeast := func(l Level) bool { return rq.MinLevel == nil || l.Value >= rq.MinLevel.Value }
+	switch {
+	case rq.Pathway != "":
+		sub, ok := byID[rq.Pathway]
+		if !ok || visiting[rq.Pathway] {
+			return false
+		}
+		return p.progress(sub, h, byID, memo, visiting).Complete
+	case rq.Skill != "":
+		s, ok := p.skills[rq.Skill]
+		return ok && atLeast(s.best)
+	case rq.Achievement != "":
+		l, ok := h.byID[p.find(rq.Achievement)]
+		return ok && atLeast(l)
+	case rq.Name != "":
+		l, ok := h.byName[normName(rq.Name)]
+		return ok && atLeast(l)
+	}
+	return false
+}
+
+// nextSteps returns the labels of missing achievement steps that no other
+// missing step precedes; nil when precedes says nothing about them.
+func (p *Passport) nextSteps(missing []Requirement) []string {
+	if len(p.precedes) == 0 {
+		return nil
+	}
+	miss := map[string]bool{}
+	for _, rq := range missing {
+		if rq.Achievement != "" {
+			miss[p.find(rq.Achievement)] = true
+		}
+	}
+	ordered := false
+	var next []string
+	for _, rq := range missing {
+		if rq.Achievement == "" {
+			continue
+		}
+		blocked := false
+		for _, before := range p.precedes[rq.Achievement] {
+			ordered = true
+			if miss[p.find(before)] {
+				blocked = true
+			}
+		}
+		if !blocked {
+			next = append(next, rq.label())
+		}
+	}
+	if !ordered {
+		return nil
+	}
+	return next
+}
+
+// Gaps analyses the passport against a role (see GapReport for the score).
+func (p *Passport) Gaps(r Role) GapReport {
+	now := p.now()
+	hl := p.halfLives()
+	rep := GapReport{Role: r.Name, RoleID: r.ID, Skills: make([]Gap, 0, len(r.Skills))}
+	var byName map[string]*skill
+	var sumW, sum float64
+	for _, rs := range r.Skills {
+		s, by := p.skills[rs.Ref.Key], "key"
+		if s == nil && rs.Ref.Name != "" {
+			if byName == nil {
+				byName = make(map[string]*skill, len(p.skills))
+				for _, sk := range p.skills {
+					n := normName(sk.ref.Name)
+					if old, ok := byName[n]; !ok || sk.best.Value > old.best.Value ||
+						(sk.best.Value == old.best.Value && sk.ref.Key < old.ref.Key) {
+						byName[n] = sk
+					}
+				}
+			}
+			s, by = byName[normName(rs.Ref.Name)], "name"
+		}
+		g := gapFor(rs, s, by, now, r.MaxAge, hl)
+		switch g.Status {
+		case GapMet:
+			rep.Met++
+		case GapStale:
+			rep.Stale++
+		case GapBelow:
+			rep.Below++
+		case GapMissing:
+			rep.Missing++
+		}
+		sumW += g.Weight
+		sum += g.Weight * g.Credit
+		rep.Skills = append(rep.Skills, g)
+	}
+	if sumW > 0 {
+		rep.Score = math.Round(sum/sumW*1e4) / 1e4
+	}
+	rep.Percent = int(math.Round(rep.Score * 100))
+	return rep
+}
