@@ -81,11 +81,18 @@ func RecordID(raw []byte) string {
 // signature does not verify, or whose key belongs to someone other than its
 // issuer, is rejected and not stored; expired or revoked credentials are kept
 // with their verdict. The error is for a file that holds no credential at all.
+// Every outcome, a failure included, goes into the activity log.
 func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]ImportResult, error) {
+	release, err := w.use()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	ctx = ctxOrBackground(ctx)
 	items, err := importer.Parse(name, data, importer.DefaultLimits())
 	if err != nil {
-		return nil, fmt.Errorf("import: %w", err) // the importer's error names the file
+		logErr := w.logActivity(Entry{Action: ActionImport, Outcome: OutcomeFailed, Source: name, Detail: importFailure(err)})
+		return nil, errors.Join(fmt.Errorf("import: %w", err), logErr) // the importer's error names the file
 	}
 	out := make([]ImportResult, 0, len(items))
 	for _, it := range items {
@@ -107,18 +114,22 @@ func (w *Wallet) importOne(ctx context.Context, name string, it importer.Item) (
 	vr, err := w.verifier.Verify(ctx, it.Raw)
 	if err != nil {
 		res.Rejected = &Rejection{Reason: err.Error(), Hint: "only W3C Verifiable Credentials (JSON-LD or VC-JWT) can be imported"}
-		return res, nil
+		e := credentialEntry(ActionImport, OutcomeRejected, res, it.Raw)
+		e.Credential, e.Detail = "", failedCheck(nil)
+		return res, w.logActivity(e)
 	}
 	res.Result = vr
 	if rej := rejection(vr); rej != nil {
 		res.Rejected = rej
-		return res, nil
+		e := credentialEntry(ActionImport, OutcomeRejected, res, it.Raw)
+		e.Credential, e.Detail = "", failedCheck(vr)
+		return res, w.logActivity(e)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if _, err := w.db.Get(bucketIndex, res.ID); err == nil {
 		res.Duplicate = true
-		return res, nil
+		return res, w.logActivity(credentialEntry(ActionImport, OutcomeDuplicate, res, it.Raw))
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return res, err
 	}
@@ -128,7 +139,9 @@ func (w *Wallet) importOne(ctx context.Context, name string, it importer.Item) (
 	rec.Added = w.now().UTC()
 	setChecks(&rec.Summary, vr)
 	res.Summary = rec.Summary
-	if err := w.put(&rec); err != nil {
+	e := credentialEntry(ActionImport, OutcomeStored, res, it.Raw)
+	e.Time = rec.Added
+	if err := w.put(&rec, &e); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -165,7 +178,9 @@ func setChecks(s *Summary, vr *verify.Result) {
 	s.Checks = Checks(vr.Checks)
 }
 
-func (w *Wallet) put(rec *Record) error {
+// put stores rec and its index entry and, when log is not nil, appends log
+// to the activity log, all in one transaction.
+func (w *Wallet) put(rec *Record, log *Entry) error {
 	full, err := json.Marshal(rec)
 	if err != nil {
 		return err
@@ -181,14 +196,24 @@ func (w *Wallet) put(rec *Record) error {
 		if err := tx.Put(bucketIndex, rec.ID, sum); err != nil {
 			return fmt.Errorf("store credential index: %w", err)
 		}
+		if log != nil {
+			if _, err := appendActivity(tx, *log); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
 
 // List returns the summaries of every stored credential, newest first.
 func (w *Wallet) List() ([]Summary, error) {
+	release, err := w.use()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	var out []Summary
-	err := w.db.ForEach(bucketIndex, func(_ string, v []byte) error {
+	err = w.db.ForEach(bucketIndex, func(_ string, v []byte) error {
 		var s Summary
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("read credential index: %w", err)
@@ -209,7 +234,14 @@ func (w *Wallet) List() ([]Summary, error) {
 }
 
 // Count returns the number of stored credentials.
-func (w *Wallet) Count() (int, error) { return w.db.Count(bucketIndex) }
+func (w *Wallet) Count() (int, error) {
+	release, err := w.use()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	return w.db.Count(bucketIndex)
+}
 
 // resolveID turns a full id or a unique prefix of at least 4 characters into
 // a record id.
@@ -245,6 +277,16 @@ func (w *Wallet) resolveID(id string) (string, error) {
 
 // Get returns the whole record for an id or unique id prefix.
 func (w *Wallet) Get(id string) (*Record, error) {
+	release, err := w.use()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return w.get(id)
+}
+
+// get is Get for callers that already hold use().
+func (w *Wallet) get(id string) (*Record, error) {
 	full, err := w.resolveID(id)
 	if err != nil {
 		return nil, err
@@ -263,7 +305,12 @@ func (w *Wallet) Get(id string) (*Record, error) {
 // Reverify verifies a stored credential again (dates and status change over
 // time) and keeps the new verdict.
 func (w *Wallet) Reverify(ctx context.Context, id string) (*Record, error) {
-	rec, err := w.Get(id)
+	release, err := w.use()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	rec, err := w.get(id)
 	if err != nil {
 		return nil, err
 	}
@@ -275,22 +322,49 @@ func (w *Wallet) Reverify(ctx context.Context, id string) (*Record, error) {
 	setChecks(&rec.Summary, vr)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.put(rec); err != nil {
+	if err := w.put(rec, nil); err != nil {
 		return nil, err
 	}
 	return rec, nil
 }
 
-// Delete removes a credential from the wallet.
+// Delete removes a credential from the wallet and records the deletion in
+// the activity log, in one transaction.
 func (w *Wallet) Delete(id string) error {
+	release, err := w.use()
+	if err != nil {
+		return err
+	}
+	defer release()
 	full, err := w.resolveID(id)
 	if err != nil {
 		return err
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	return w.db.Update(func(tx *store.Tx) error {
-		if err := tx.Delete(bucketCredentials, full); err != nil {
-			return err
+		e := Entry{Action: ActionDelete, Outcome: OutcomeDone, Credential: full, Time: w.now()}
+		if v, err := tx.Get(bucketIndex, full); err == nil {
+			var s Summary
+			if json.Unmarshal(v, &s) == nil {
+				e.Counterparty, e.Name, e.Types = s.IssuerID, s.Name, s.Types
+			}
 		}
-		return tx.Delete(bucketIndex, full)
+		if v, err := tx.Get(bucketCredentials, full); err == nil {
+			var rec Record
+			if json.Unmarshal(v, &rec) == nil {
+				if vc, err := credentialJSON([]byte(rec.Raw)); err == nil {
+					e.Claims = claimNames(vc)
+				}
+			}
+		}
+		if err := tx.Delete(bucketCredentials, full); err != nil {
+			return fmt.Errorf("delete credential %s: %w", full, err)
+		}
+		if err := tx.Delete(bucketIndex, full); err != nil {
+			return fmt.Errorf("delete credential %s: %w", full, err)
+		}
+		_, err := appendActivity(tx, e)
+		return err
 	})
 }

@@ -56,6 +56,11 @@ var (
 	ErrNotFound = errors.New("no such credential")
 	// ErrAmbiguous is returned when a credential id prefix matches several.
 	ErrAmbiguous = errors.New("credential id prefix matches several credentials")
+	// ErrLocked is returned by every operation that needs the keys while the
+	// wallet is locked (after Lock, e.g. by an IdleLocker, until Unlock). It
+	// is the store's own error, so that it matches wherever the locked store
+	// is met.
+	ErrLocked = store.ErrLocked
 )
 
 // header is the plaintext record that says how to derive the wallet's key.
@@ -78,13 +83,22 @@ type Options struct {
 	LockTimeout time.Duration
 }
 
-// Wallet is an open, unlocked wallet. Its methods are safe for concurrent use.
+// Wallet is an open wallet, unlocked until Lock. Its methods are safe for
+// concurrent use.
 type Wallet struct {
 	dir      string
 	db       *store.DB
-	kms      *localkms.LocalKMS
 	verifier *verify.Verifier
 	now      func() time.Time
+
+	// state is held for reading by every operation that needs the keys
+	// (see use) and for writing by Lock and Unlock, which change them.
+	state  sync.RWMutex
+	locked bool
+	// kms and lock are nil while the wallet is locked: code that needs them
+	// runs between use() and its release.
+	kms  *localkms.LocalKMS
+	lock secretlock.Service
 
 	mu sync.Mutex // serialises imports so that de-duplication is exact
 }
@@ -99,6 +113,18 @@ func Exists(dir string) bool {
 // passphrase, with a fresh Argon2id salt and the learner's first keys
 // (Ed25519 and BLS12-381 G2, each with its did:key).
 func Create(dir string, passphrase []byte, opts Options) (*Wallet, error) {
+	return create(dir, passphrase, opts, func(w *Wallet) error {
+		if _, err := w.newIdentity(kms.ED25519Type); err != nil {
+			return err
+		}
+		_, err := w.newIdentity(kms.BLS12381G2Type)
+		return err
+	})
+}
+
+// create makes a new wallet in dir and runs fill on it; if anything fails,
+// the new file is removed again.
+func create(dir string, passphrase []byte, opts Options, fill func(w *Wallet) error) (*Wallet, error) {
 	if len(passphrase) == 0 {
 		return nil, errors.New("create wallet: the passphrase is empty")
 	}
@@ -125,6 +151,7 @@ func Create(dir string, passphrase []byte, opts Options) (*Wallet, error) {
 		if err != nil {
 			return nil, err
 		}
+		defer clear(master)
 		if err := db.SetHeader(h); err != nil {
 			return nil, err
 		}
@@ -132,11 +159,10 @@ func Create(dir string, passphrase []byte, opts Options) (*Wallet, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := w.newIdentity(kms.ED25519Type); err != nil {
-			return nil, err
-		}
-		if _, err := w.newIdentity(kms.BLS12381G2Type); err != nil {
-			return nil, err
+		if fill != nil {
+			if err := fill(w); err != nil {
+				return nil, err
+			}
 		}
 		return w, nil
 	}()
@@ -169,6 +195,7 @@ func Open(dir string, passphrase []byte, opts Options) (*Wallet, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("open wallet: %w", err)
 	}
+	defer clear(master)
 	w, err := unlock(dir, db, master, opts)
 	if err != nil {
 		_ = db.Close()
@@ -230,34 +257,117 @@ func subKey(master []byte, purpose string) ([]byte, error) {
 	return hkdf.Key(sha256.New, master, nil, "skillpass/"+purpose+"/v1", 32)
 }
 
+// unlock makes the Wallet for an open store and installs the keys of
+// master.
 func unlock(dir string, db *store.DB, master []byte, opts Options) (*Wallet, error) {
-	sk, err := subKey(master, "store")
-	if err != nil {
-		return nil, err
-	}
-	if err := db.Unlock(sk); err != nil {
-		if errors.Is(err, store.ErrWrongKey) {
-			return nil, ErrWrongPassphrase
-		}
-		return nil, err
-	}
-	lock, err := did.NewSecretLock(master)
-	if err != nil {
-		return nil, err
-	}
-	km, err := newKMS(db, lock)
-	if err != nil {
-		return nil, err
-	}
-	v, err := verify.New(verify.Options{Fetcher: opts.Fetcher, Now: opts.Now})
-	if err != nil {
-		return nil, err
-	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	return &Wallet{dir: dir, db: db, kms: km, verifier: v, now: now}, nil
+	w := &Wallet{dir: dir, db: db, now: now}
+	if err := w.installKeys(master); err != nil {
+		return nil, err
+	}
+	v, err := verify.New(verify.Options{Fetcher: opts.Fetcher, Now: opts.Now})
+	if err != nil {
+		w.db.Lock()
+		return nil, err
+	}
+	w.verifier = v
+	return w, nil
+}
+
+// installKeys unlocks the store with the sub-key of master and makes the
+// secret lock and the KMS. The caller holds w.state for writing, or is the
+// only one to know w. A wrong master key gives ErrWrongPassphrase and
+// changes nothing.
+func (w *Wallet) installKeys(master []byte) error {
+	sk, err := subKey(master, "store")
+	if err != nil {
+		return err
+	}
+	defer clear(sk)
+	lock, err := did.NewSecretLock(master)
+	if err != nil {
+		return err
+	}
+	// Check the key before building anything on it.
+	if err := w.db.Unlock(sk); err != nil {
+		if errors.Is(err, store.ErrWrongKey) {
+			return ErrWrongPassphrase
+		}
+		return err
+	}
+	km, err := newKMS(w.db, lock)
+	if err != nil {
+		w.db.Lock()
+		w.kms, w.lock, w.locked = nil, nil, true
+		return err
+	}
+	w.kms, w.lock, w.locked = km, lock, false
+	return nil
+}
+
+// use marks the start of an operation that needs the keys: it returns
+// ErrLocked while the wallet is locked, else a release function to call when
+// the operation ends. Lock waits for running operations. Operations must not
+// nest use (a waiting Lock would deadlock them): exported methods call use
+// once and then only unexported helpers.
+func (w *Wallet) use() (func(), error) {
+	w.state.RLock()
+	if w.locked {
+		w.state.RUnlock()
+		return nil, lockedError{}
+	}
+	return w.state.RUnlock, nil
+}
+
+// lockedError is ErrLocked in the wallet's own words.
+type lockedError struct{}
+
+func (lockedError) Error() string { return "the wallet is locked" }
+func (lockedError) Unwrap() error { return ErrLocked }
+
+// Lock forgets the keys: the store's key, the secret lock and the KMS. It
+// waits for running operations to finish; every later operation that needs
+// the keys returns ErrLocked until Unlock. Locking a locked wallet does
+// nothing. (Go cannot promise that no copy of a key survives in memory until
+// the garbage collector reclaims it; see store.DB.Lock.)
+func (w *Wallet) Lock() {
+	w.state.Lock()
+	defer w.state.Unlock()
+	w.db.Lock()
+	w.kms, w.lock, w.locked = nil, nil, true
+}
+
+// Locked reports whether the wallet is locked.
+func (w *Wallet) Locked() bool {
+	w.state.RLock()
+	defer w.state.RUnlock()
+	return w.locked
+}
+
+// Unlock runs the KDF over passphrase and brings the keys back. A wrong
+// passphrase gives ErrWrongPassphrase and the wallet stays locked. Unlocking
+// an unlocked wallet checks the passphrase the same way.
+func (w *Wallet) Unlock(passphrase []byte) error {
+	h, err := readHeader(w.db)
+	if err != nil {
+		return fmt.Errorf("unlock wallet: %w", err)
+	}
+	master, err := did.DeriveKey(passphrase, h.KDF)
+	if err != nil {
+		return fmt.Errorf("unlock wallet: %w", err)
+	}
+	defer clear(master)
+	w.state.Lock()
+	defer w.state.Unlock()
+	// On an unlocked wallet a wrong passphrase fails in the store's check
+	// before anything is replaced, so the wallet stays as it was.
+	if err := w.installKeys(master); err != nil {
+		return fmt.Errorf("unlock wallet: %w", err)
+	}
+	return nil
 }
 
 type kmsProvider struct {
