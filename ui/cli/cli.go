@@ -122,6 +122,12 @@ func hintFor(err error) string {
 		return msgExistsHint
 	case errors.Is(err, wallet.ErrNotFound), errors.Is(err, wallet.ErrAmbiguous):
 		return msgNeedIDHint
+	case errors.Is(err, wallet.ErrBackupPassphrase):
+		return msgBackupPassHint
+	case errors.Is(err, wallet.ErrBackupDamaged):
+		return msgBackupDamagedHint
+	case errors.Is(err, wallet.ErrLocked):
+		return msgLockedHint
 	}
 	return ""
 }
@@ -180,6 +186,12 @@ func run(args []string, env Env) error {
 		return cmdIdentities(o, env)
 	case "verify":
 		return cmdVerify(o, env)
+	case "backup":
+		return cmdBackup(o, env)
+	case "restore":
+		return cmdRestore(o, env)
+	case "activity":
+		return cmdActivity(o, env)
 	default:
 		return &usageError{msg: fmt.Sprintf(msgUnknownCommand, cmd), hint: msgUnknownCommandH}
 	}

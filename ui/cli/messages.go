@@ -15,6 +15,12 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
   list [--json]                 list the credentials in the wallet
   show ID [--json]              verify one credential again and show its checks
   identities [--json]           list the wallet's own DIDs
+  backup OUT                    write the whole wallet, encrypted, to the new file OUT
+  restore IN                    add what a backup holds to the wallet (made first if
+                                there is none); nothing is stored twice
+  activity [--json]             the activity log (--json: JSON Lines, hash-chained)
+
+Backups have a passphrase of their own: SKILLPASS_BACKUP_PASSPHRASE, else a prompt.
 
 Anyone (an employer needs no wallet):
   verify [--json] [--offline] [--offline-dir DIR] FILE...|-
@@ -63,4 +69,34 @@ const (
 	msgVerifyDash      = "verify reads standard input only once: use - at most once"
 	msgReadFile        = "read %s: %w"
 	msgOfflineBoth     = "--offline and --offline-dir together: --offline-dir already keeps verification off the network"
+)
+
+// Backup, restore and the activity log.
+const (
+	msgNeedBackupOut       = "backup needs one file to write: skillpass-cli backup OUT"
+	msgBackupUsageHint     = "for example: skillpass-cli backup /media/usb/skillpass-2026-06-01.age"
+	msgNeedRestoreIn       = "restore needs one backup file: skillpass-cli restore IN"
+	msgRestoreUsageHint    = "give the file that `skillpass-cli backup` wrote"
+	msgBackupExists        = "%s already exists: a backup never overwrites a file"
+	msgBackupExistsHint    = "choose a new file name, or move the old file away first"
+	msgNewBackupPassPrompt = "New backup passphrase, not the wallet's (at least %d characters): "
+	msgBackupPassPrompt    = "Backup passphrase: "
+	msgNoBackupTTY         = "no backup passphrase: SKILLPASS_BACKUP_PASSPHRASE is not set and there is no terminal to ask on"
+	msgNoBackupTTYHint     = "set SKILLPASS_BACKUP_PASSPHRASE for scripts"
+	msgBackupDone          = "Backed up the wallet (%d credentials, keys, identities, settings and the activity log) to %s\n"
+	msgBackupKeepPass      = "Keep the backup passphrase apart from the file: without it nobody, not even Skillpass, can read the backup.\n"
+	msgBackupPassHint      = "check the backup passphrase (SKILLPASS_BACKUP_PASSPHRASE or the prompt): it is the one given to `backup`, not the wallet's; nothing was changed"
+	msgBackupDamagedHint   = "the file was cut short or changed since it was written; nothing was restored or changed. Try another copy of the backup"
+	msgRestoreNewWallet    = "There is no wallet in %s yet: restoring into a new one. Choose its passphrase.\n"
+	msgRestoreDone         = "Restored %s into %s\n"
+	msgRestoreCounts       = "  credentials    %d added, %d already there\n" +
+		"  identities     %d added, %d already there\n" +
+		"  keys           %d added, %d already there\n" +
+		"  other records  %d added, %d already there\n" +
+		"  activity log   %d entries added\n"
+	msgActivityEmpty      = "The activity log is empty.\n"
+	msgActivityHeader     = "#\tTIME\tACTION\tOUTCOME\tWHAT\tCOUNTERPARTY\tDETAIL"
+	msgActivityRestored   = "(from a backup)"
+	msgActivityBrokenHint = "an entry was changed or removed outside Skillpass, or the file is damaged: keep a copy of the wallet folder and of the export for whoever looks into it"
+	msgLockedHint         = "the wallet locked itself after a while unused; enter the passphrase again"
 )
