@@ -9,7 +9,7 @@ FUZZTIME  ?= 10s
 # Debian packages: cgo headers for Fyne's GL/X11 window, a display server for
 # screenshots, and an independent QR decoder for checks.
 RUN_DEBS  := gcc pkg-config libgl1-mesa-dev xorg-dev
-TEST_DEBS := $(RUN_DEBS) xvfb
+TEST_DEBS := $(RUN_DEBS) xvfb zbar-tools
 
 .PHONY: run test bench lint package install deps-run deps-test build cli fuzz-short tidy-check clean
 
@@ -36,9 +36,14 @@ test: deps-test
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 	$(MAKE) fuzz-short
 
-# Each fuzz target for a short time; seed corpora live in testdata/fuzz.
+# Every fuzz target for a short time; seed corpora live in testdata/fuzz.
 fuzz-short:
-	$(GO) test ./wallet/importer -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./.ci/fuzz.sh
+
+# soak kills the crash-safety test's writer 1,000 times (make test: 200).
+.PHONY: soak
+soak:
+	SKILLPASS_CRASH_KILLS=1000 $(GO) test -count=1 -timeout 60m -run '^TestCrashSafety$$' -v ./wallet/
 
 bench: deps-test
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ./.ci/debs.sh nodejs npm
