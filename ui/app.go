@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -18,6 +19,9 @@ type Vault interface {
 	Get(id string) (*wallet.Record, error)
 	Import(ctx context.Context, name string, data []byte) ([]wallet.ImportResult, error)
 	Close() error
+	// Lock forgets the keys; Unlock brings them back with the passphrase.
+	Lock()
+	Unlock(passphrase []byte) error
 }
 
 // Opener creates and opens wallets.
@@ -50,8 +54,15 @@ type App struct {
 	window  fyne.Window
 	opener  Opener
 	dir     string
+	// IdleTimeout locks the wallet after this long without activity
+	// (wallet.DefaultIdleTimeout when zero).
+	IdleTimeout time.Duration
+	// Clock drives the idle lock (the system clock when nil; tests pass a
+	// fake one).
+	Clock wallet.Clock
 
 	vault       Vault
+	idle        *wallet.IdleLocker
 	unlock      *UnlockScreen
 	credentials *CredentialsScreen
 }
@@ -77,15 +88,51 @@ func (a *App) Unlock() *UnlockScreen { return a.unlock }
 // Credentials returns the credentials screen once a wallet is open, else nil.
 func (a *App) Credentials() *CredentialsScreen { return a.credentials }
 
-// opened is called on the UI goroutine when a wallet has been unlocked.
+// opened is called on the UI goroutine when a wallet has been unlocked (or
+// unlocked again after the idle lock).
 func (a *App) opened(v Vault) {
-	a.vault = v
-	a.credentials = newCredentialsScreen(a, v)
+	if a.vault == nil {
+		a.vault = v
+		a.credentials = newCredentialsScreen(a, v)
+	}
 	a.window.SetContent(a.credentials.content)
 	a.credentials.refresh()
+	if a.idle == nil {
+		a.idle = wallet.NewIdleLocker(v, wallet.IdleOptions{
+			Timeout: a.IdleTimeout,
+			Clock:   a.Clock,
+			OnLock:  func() { fyne.Do(a.lockedOut) },
+		})
+		// Any key typed anywhere in the window counts as activity.
+		a.window.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { a.touch() })
+		a.window.Canvas().SetOnTypedRune(func(rune) { a.touch() })
+	} else {
+		a.idle.Touch()
+	}
+}
+
+// touch records activity for the idle lock.
+func (a *App) touch() {
+	if a.idle != nil {
+		a.idle.Touch()
+	}
+}
+
+// Locked reports whether the window shows the unlock screen of an open
+// wallet that the idle lock has locked.
+func (a *App) Locked() bool { return a.vault != nil && a.unlock.relocking }
+
+// lockedOut runs on the UI goroutine after the idle lock forgot the keys: the
+// credentials leave the screen and the passphrase is asked again.
+func (a *App) lockedOut() {
+	a.unlock.relock()
+	a.window.SetContent(a.unlock.content)
 }
 
 func (a *App) closeVault() {
+	if a.idle != nil {
+		a.idle.Stop()
+	}
 	if a.vault != nil {
 		_ = a.vault.Close()
 		a.vault = nil

@@ -47,7 +47,7 @@ func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 	s := &CredentialsScreen{app: a, vault: v}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder("Search by name or issuer")
-	s.search.OnChanged = func(string) { s.applyFilter() }
+	s.search.OnChanged = func(string) { a.touch(); s.applyFilter() }
 	s.count = widget.NewLabel("")
 	s.importB = widget.NewButton("Import credential…", s.onImportDialog)
 	s.progress = widget.NewProgressBar()
@@ -133,6 +133,7 @@ func (s *CredentialsScreen) applyFilter() {
 }
 
 func (s *CredentialsScreen) onSelect(id widget.ListItemID) {
+	s.app.touch()
 	if id < 0 || id >= len(s.shown) {
 		return
 	}
@@ -191,6 +192,7 @@ func (s *CredentialsScreen) onImportDialog() {
 // and reports what was stored and what was rejected (with the reason and a
 // hint).
 func (s *CredentialsScreen) ImportFiles(paths []string) {
+	s.app.touch()
 	s.importB.Disable()
 	s.progress.SetValue(0)
 	s.progress.Show()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,4 +91,97 @@ func TestStrength(t *testing.T) {
 	} {
 		require.Equal(t, tc.want, Strength(tc.in), tc.in)
 	}
+}
+
+// fakeClock is a wallet.Clock whose pending calls run when the test says.
+type fakeClock struct {
+	mu    sync.Mutex
+	now   time.Time
+	calls []fakeCall
+}
+
+type fakeCall struct {
+	at time.Time
+	f  func()
+}
+
+type fakeTimer struct{}
+
+func (fakeTimer) Stop() bool { return true }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) wallet.Timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls = append(c.calls, fakeCall{at: c.now.Add(d), f: f})
+	return fakeTimer{}
+}
+
+// advance moves the clock and runs the calls that are due.
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	var due []func()
+	rest := c.calls[:0]
+	for _, call := range c.calls {
+		if !call.at.After(c.now) {
+			due = append(due, call.f)
+		} else {
+			rest = append(rest, call)
+		}
+	}
+	c.calls = rest
+	c.mu.Unlock()
+	for _, f := range due {
+		f()
+	}
+}
+
+// TestIdleLockAsksAgain leaves the app idle past the timeout: the credentials
+// leave the screen, the wallet forgets its keys, and the passphrase brings
+// the same wallet back.
+func TestIdleLockAsksAgain(t *testing.T) {
+	a := test.NewApp()
+	defer a.Quit()
+	dir := filepath.Join(t.TempDir(), "wallet")
+	clock := &fakeClock{now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	ap := New(a, WalletOpener{Options: wallet.Options{Now: fixtureNow}}, dir)
+	ap.IdleTimeout = 5 * time.Minute
+	ap.Clock = clock
+	u := ap.Unlock()
+	test.Type(u.pass, "correct horse battery staple")
+	test.Type(u.confirm, "correct horse battery staple")
+	test.Tap(u.button)
+	require.Eventually(t, func() bool { return ap.Credentials() != nil }, 20*time.Second, 20*time.Millisecond, u.Status())
+	c := ap.Credentials()
+	c.ImportFiles([]string{fixturePath("simple.json")})
+	require.Eventually(t, func() bool { return len(c.Shown()) == 1 }, 20*time.Second, 20*time.Millisecond)
+
+	clock.advance(4 * time.Minute)
+	require.False(t, ap.Locked(), "not idle long enough")
+	test.Type(c.Search(), "x") // activity
+	clock.advance(4 * time.Minute)
+	require.False(t, ap.Locked(), "typing counts as activity")
+	clock.advance(2 * time.Minute)
+	require.Eventually(t, ap.Locked, 5*time.Second, 10*time.Millisecond)
+	require.Equal(t, u.content, ap.Window().Content())
+	_, err := ap.vault.List()
+	require.ErrorIs(t, err, wallet.ErrLocked, "the keys are forgotten")
+
+	test.Type(u.pass, "wrong passphrase")
+	test.Tap(u.button)
+	require.Eventually(t, func() bool { return u.Status() == "Wrong passphrase. Nothing was changed; try again." }, 20*time.Second, 20*time.Millisecond, u.Status())
+	require.True(t, ap.Locked())
+	u.pass.SetText("")
+	test.Type(u.pass, "correct horse battery staple")
+	test.Tap(u.button)
+	require.Eventually(t, func() bool { return !ap.Locked() }, 20*time.Second, 20*time.Millisecond, u.Status())
+	require.Equal(t, c.content, ap.Window().Content())
+	require.Len(t, c.Shown(), 1)
+	ap.Window().Close()
 }

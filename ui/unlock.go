@@ -18,8 +18,9 @@ const minPassphrase = 8
 // UnlockScreen asks for the passphrase: to unlock the wallet, or twice to
 // create one.
 type UnlockScreen struct {
-	app      *App
-	creating bool
+	app       *App
+	creating  bool
+	relocking bool // the open wallet was locked for idleness
 
 	title    *widget.Label
 	pass     *widget.Entry
@@ -58,6 +59,16 @@ func newUnlockScreen(a *App) *UnlockScreen {
 	s.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 420), form))
 	s.setMode()
 	return s
+}
+
+// relock turns the screen into "unlock again" for the open wallet.
+func (s *UnlockScreen) relock() {
+	s.creating = false
+	s.relocking = true
+	s.pass.SetText("")
+	s.setMode()
+	s.status.SetText("Locked after a while without activity. Type your passphrase to continue.")
+	s.app.window.Canvas().Focus(s.pass)
 }
 
 func (s *UnlockScreen) setMode() {
@@ -141,13 +152,16 @@ func (s *UnlockScreen) onSubmit() {
 	s.progress.Show()
 	s.progress.Start()
 	s.status.SetText("Deriving your key from the passphrase…")
-	creating, dir, opener := s.creating, s.app.dir, s.app.opener
+	creating, relocking, dir, opener, open := s.creating, s.relocking, s.app.dir, s.app.opener, s.app.vault
 	go func() {
 		var v Vault
 		var err error
-		if creating {
+		switch {
+		case relocking:
+			v, err = open, open.Unlock(pass)
+		case creating:
 			v, err = opener.Create(dir, pass)
-		} else {
+		default:
 			v, err = opener.Open(dir, pass)
 		}
 		fyne.Do(func() { s.done(v, err) })
@@ -172,5 +186,6 @@ func (s *UnlockScreen) done(v Vault, err error) {
 	s.pass.SetText("")
 	s.confirm.SetText("")
 	s.status.SetText("")
+	s.relocking = false
 	s.app.opened(v)
 }
