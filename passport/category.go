@@ -39,11 +39,18 @@ func (c Category) Label() string {
 	return string(c)
 }
 
+// order is the category's place in Categories, or len(Categories) for
+// none of the four.
 func (c Category) order() int {
-	for i, x := range Categories {
-		if x == c {
-			return i
-		}
+	switch c {
+	case Foundational:
+		return 0
+	case Functional:
+		return 1
+	case Performance:
+		return 2
+	case Leadership:
+		return 3
 	}
 	return len(Categories)
 }
@@ -79,6 +86,16 @@ const (
 	ruleType      = "achievementType"
 	ruleDefault   = "default"
 )
+
+// knownRule reports whether a record may carry the rule (every rule but the
+// learner's override, which the passport applies).
+func knownRule(rule string) bool {
+	switch rule {
+	case ruleFramework, ruleTag, ruleName, ruleType, ruleDefault:
+		return true
+	}
+	return false
+}
 
 func ruleRank(rule string) int {
 	switch rule {

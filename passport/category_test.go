@@ -42,7 +42,7 @@ func TestCategoryRules(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, err := Normalize(tc.b.cred(t, "r"), nil)
+			rec, err := Normalize(tc.b.cred(t, "r"))
 			require.NoError(t, err)
 			s := rec.Achievements[0].Skills
 			require.Len(t, s, 1)
@@ -59,11 +59,33 @@ func TestCategoryCatalogType(t *testing.T) {
 	cat.Add(CatalogEntry{Ref: SkillRef{Key: ref.Key, Name: "Communication", Framework: FrameworkSkillsFuture,
 		Code: "XYZ-COM-2001-1.1", Type: "CCS"}})
 	b := badge{name: "Workshop", align: []map[string]any{{"targetCode": "XYZ-COM-2001-1.1", "targetFramework": "SkillsFuture"}}}
-	rec, err := Normalize(b.cred(t, "r"), cat)
-	require.NoError(t, err)
-	s := rec.Achievements[0].Skills[0]
-	require.Equal(t, "Communication", s.Ref.Name, "name from the catalog")
-	require.Equal(t, Leadership, s.Category)
+	// The record holds what the credential says: a code, read as a TSC.
+	rec := b.record(t, "r")
+	se := rec.Achievements[0].Skills[0]
+	require.Equal(t, "XYZ-COM-2001-1.1", se.Ref.Name)
+	require.Equal(t, Functional, se.Category)
+
+	// The catalog applies when the passport is built, to records stored
+	// before it was imported too.
+	tests := []struct {
+		name     string
+		cat      Catalog
+		skill    string
+		category Category
+	}{
+		{"without the catalog", nil, "XYZ-COM-2001-1.1", Functional},
+		{"with the catalog: its name and CCS type", cat, "Communication", Leadership},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := Build([]Entry{{Record: &rec, Verdict: verified}}, Options{Now: clock(2026, 1, 1), Catalog: tc.cat})
+			s := skillByKey(t, p.Skills(), ref.Key)
+			require.Equal(t, tc.skill, s.Name)
+			require.Equal(t, tc.category, s.Category)
+			require.Equal(t, ruleFramework, s.CategoryRule)
+		})
+	}
+	require.Equal(t, Functional, rec.Achievements[0].Skills[0].Category, "the record is not changed")
 }
 
 func TestStrongestRuleWinsAcrossEvidence(t *testing.T) {
@@ -73,7 +95,7 @@ func TestStrongestRuleWinsAcrossEvidence(t *testing.T) {
 	course := badge{name: "Data Storytelling", achType: "Course", issuerID: "did:web:a"}
 	tagged := badge{name: "Data Storytelling", achType: "Badge", issuerID: "did:web:b", tags: []string{"communication"}}
 	for _, order := range [][]badge{{course, tagged}, {tagged, course}} {
-		p := Build([]Credential{order[0].cred(t, "1"), order[1].cred(t, "2")}, Options{Now: clock(2026, 1, 1)})
+		p := Build([]Entry{order[0].entry(t, "1"), order[1].entry(t, "2")}, Options{Now: clock(2026, 1, 1)})
 		s := skillByKey(t, p.Skills(), "name:data storytelling")
 		require.Equal(t, Leadership, s.Category)
 		require.Equal(t, ruleTag, s.CategoryRule)
@@ -83,7 +105,7 @@ func TestStrongestRuleWinsAcrossEvidence(t *testing.T) {
 
 func TestLearnerOverride(t *testing.T) {
 	b := badge{name: "Bookkeeping", achType: "Course"}
-	p := Build([]Credential{b.cred(t, "1")}, Options{Now: clock(2026, 1, 1),
+	p := Build([]Entry{b.entry(t, "1")}, Options{Now: clock(2026, 1, 1),
 		Overrides: map[string]Category{"name:bookkeeping": Functional, "name:x": "bogus"}})
 	s := skillByKey(t, p.Skills(), "name:bookkeeping")
 	require.Equal(t, Functional, s.Category)
@@ -96,7 +118,7 @@ func TestLearnerOverride(t *testing.T) {
 
 	// An override for a skill not yet in the passport applies when it comes.
 	require.NoError(t, p.SetCategory("name:welding", Leadership))
-	require.NoError(t, p.Add(badge{name: "Welding", achType: "License"}.cred(t, "2")))
+	require.NoError(t, p.Add(badge{name: "Welding", achType: "License"}.entry(t, "2")))
 	require.Equal(t, Leadership, skillByKey(t, p.Skills(), "name:welding").Category)
 
 	// Removing it restores the rules' category.

@@ -1,32 +1,63 @@
 package passport
 
 import (
-	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
 
-// Credential is one credential as the wallet holds it: the credential JSON
-// (JSON-LD, or a VC-JWT in compact form) and the wallet's verdict on it.
-// Only verified credentials contribute (see Credential.Counts).
-type Credential struct {
-	// RecordID is the wallet's id for the credential; the passport refers to
-	// evidence by it and refuses a second credential with the same id.
-	RecordID string
-	// JSON is the credential as received. Doc, when not nil, is used instead
-	// (the credential already decoded by encoding/json).
-	JSON []byte
-	Doc  map[string]any
-
-	// The verdict, as the wallet's verifier gave it.
+// Verdict is the wallet's verdict on a credential, as its verifier gave it.
+// It is not part of a Record: it changes over time (a credential expires,
+// its issuer revokes it), so the passport takes it with each Entry.
+type Verdict struct {
+	// Verified is the verifier's overall verdict.
 	Verified bool
 	// Signature, Validity, Status and IssuerCheck are the verifier's checks:
 	// "ok|invalid|missing|unsupported", "ok|expired|not-yet-valid",
 	// "ok|revoked|suspended|unknown|none", "confirmed|unconfirmed|mismatch".
 	Signature, Validity, Status, IssuerCheck string
+}
+
+// Counts reports whether the verdict lets the credential contribute, and
+// why not. A credential counts when it verified; an expired one also counts
+// (its skills were evidenced, only the credential lapsed) when its signature
+// is ok, its status is ok or none, and its issuer is not a mismatch. Revoked
+// and suspended credentials never count.
+func (v Verdict) Counts() error {
+	switch v.Status {
+	case "revoked", "suspended":
+		return ErrRevoked
+	}
+	if v.Verified {
+		return nil
+	}
+	if v.Validity == "expired" && v.Signature == "ok" && (v.Status == "ok" || v.Status == "none") &&
+		v.IssuerCheck != "mismatch" {
+		return nil
+	}
+	return ErrUnverified
+}
+
+// Expired reports whether the credential has lapsed (its evidence is then
+// shown as expired).
+func (v Verdict) Expired() bool { return v.Validity == "expired" }
+
+// Credential is one credential as the wallet holds it: the credential JSON
+// (JSON-LD, or a VC-JWT in compact form) and the wallet's verdict on it.
+// Normalize reads it into a Record; BuildCredentials does that for callers
+// that hold only credentials.
+type Credential struct {
+	// RecordID is the wallet's id for the credential (Record.RecordID).
+	RecordID string
+	// JSON is the credential as received. Doc, when not nil, is used instead:
+	// the credential already decoded by encoding/json (numbers as float64 or
+	// json.Number).
+	JSON []byte
+	Doc  map[string]any
+
+	// Verdict is the wallet's verdict on the credential.
+	Verdict
 
 	// IssuerID and IssuerName name the issuer as the wallet established it;
 	// when empty they are read from the credential.
@@ -37,7 +68,7 @@ type Credential struct {
 	ValidFrom, ValidUntil time.Time
 }
 
-// Sentinel errors of Normalize and Passport.Add.
+// Sentinel errors of Normalize and of the passport's Build, Add and Remove.
 var (
 	// ErrNotJSON: the credential is neither a JSON object nor a VC-JWT.
 	ErrNotJSON = errors.New("credential is not a JSON object or a VC-JWT")
@@ -50,290 +81,56 @@ var (
 	ErrNoAchievement = errors.New("credential shows no achievement")
 	// ErrDuplicate: a credential with the same record id is already counted.
 	ErrDuplicate = errors.New("credential already in the passport")
+	// ErrNotInPassport: Remove was given a record id the passport does not
+	// know.
+	ErrNotInPassport = errors.New("credential not in the passport")
 )
 
-// Counts reports whether the verdict lets the credential contribute, and
-// why not. A credential counts when it verified; an expired one also counts
-// (its skills were evidenced, only the credential lapsed) when its signature
-// is ok, its status is ok or none, and its issuer is not a mismatch. Revoked
-// and suspended credentials never count.
-func (c *Credential) Counts() error {
-	switch c.Status {
-	case "revoked", "suspended":
-		return ErrRevoked
-	}
-	if c.Verified {
-		return nil
-	}
-	if c.Validity == "expired" && c.Signature == "ok" && (c.Status == "ok" || c.Status == "none") &&
-		c.IssuerCheck != "mismatch" {
-		return nil
-	}
-	return ErrUnverified
-}
-
-// Formats of Record.
-const (
-	FormatOB3 = "ob3" // Open Badges 3.0 (OpenBadgeCredential / AchievementCredential)
-	FormatCLR = "clr" // CLR 2.0 (ClrCredential)
-	FormatVC  = "vc"  // any other verifiable credential
-)
-
-// Issuer names an issuer.
-type Issuer struct {
-	ID   string `json:"id,omitempty"`
-	Name string `json:"name,omitempty"`
-}
-
-// Record is one credential, normalised: the achievements it shows and, for a
-// CLR, the relations between them.
-type Record struct {
-	RecordID     string
-	CredentialID string
-	Format       string
-	Name         string
-	Issuer       Issuer
-	ValidFrom    time.Time
-	ValidUntil   time.Time
-	Expired      bool
-	Achievements []Achievement
-	// Associations are a CLR's relations between achievements.
-	Associations []Association
-	// Described are achievements a CLR describes without awarding them
-	// (ClrSubject.achievement), by id: the names of the stacks its
-	// associations build.
-	Described map[string]string
-}
-
-// Achievement is one earned achievement.
-type Achievement struct {
-	ID           string
-	Name         string
-	Type         string // OB 3.0 achievementType, "" when not given
-	CredentialID string
-	Issuer       Issuer
-	// Earned is when the achievement was evidenced: the subject's
-	// activityEndDate, else the credential's awardedDate, validFrom or
-	// issuanceDate.
-	Earned     time.Time
-	ValidUntil time.Time
-	// Level is the achievement's own level (results not aligned to a
-	// skill, or a level in its name or tags); nil when it has none.
-	Level        *Level
-	Tags         []string
-	FieldOfStudy string
-	// Related are ids of other editions of the same achievement (OB 3.0
-	// related[]).
-	Related []string
-	// EvidenceCount counts the credential's evidence[] entries.
-	EvidenceCount int
-	Skills        []SkillEvidence
-}
-
-// SkillEvidence is one skill an achievement evidences.
-type SkillEvidence struct {
-	Ref          SkillRef
-	Level        Level
-	Category     Category
-	CategoryRule string
-	// Fast is true when something about the evidence names a fast field.
-	Fast bool
-}
-
-// Association is a relation between two achievements (CLR 2.0).
-// Type is one of exactMatchOf, isChildOf, isParentOf, isPartOf, isPeerOf,
-// isRelatedTo, precedes, replacedBy (others are kept but have no effect).
-type Association struct {
-	Type   string `json:"type"`
-	Source string `json:"source"`
-	Target string `json:"target"`
-}
-
-// Normalize reads one credential into the passport's model. cat may be nil.
-// The Record shares no memory with c.
-func Normalize(c Credential, cat Catalog) (Record, error) {
-	var p jparser
-	return normalize(&p, &c, &extractor{cat: cat, in: interner{}, full: true})
-}
-
-// maxCLRDepth bounds CLRs nested in CLRs.
-const maxCLRDepth = 2
-
-// normalize is Normalize with a reusable parser and extractor (whose
-// interner and memo carry over from one credential to the next).
-func normalize(p *jparser, c *Credential, x *extractor) (Record, error) {
-	root, err := decodeCredential(p, c)
+// Normalize reads one credential into a Record, with encoding/json. The
+// wallet calls it once, when it stores the credential, and keeps the Record
+// (EncodeRecord) next to it. It does not look at the verdict. The Record
+// shares no memory with c. Errors wrap ErrNotJSON, ErrNoAchievement, or say
+// where the JSON is broken.
+func Normalize(c Credential) (Record, error) {
+	root, err := decodeCredential(&c)
 	if err != nil {
 		return Record{}, err
 	}
-	rec := Record{RecordID: c.RecordID}
-	if err := x.credential(root, c, &rec, 0); err != nil {
+	rec := Record{Version: RecordVersion, RecordID: c.RecordID}
+	x := extractor{}
+	if err := x.credential(root, &c, &rec, 0); err != nil {
 		return Record{}, err
 	}
 	if len(rec.Achievements) == 0 {
 		return Record{}, ErrNoAchievement
 	}
-	x.in.record(&rec, x.full)
-	if len(x.in) > internLimit {
-		x.in = interner{}
-	}
 	return rec, nil
 }
 
-// internLimit bounds an extractor's interner; past it, it starts afresh
-// (strings already handed out stay valid).
-const internLimit = 1 << 16
+// maxCLRDepth bounds CLRs nested in CLRs.
+const maxCLRDepth = 2
 
-// interner keeps one copy of each string. Records hold interned strings
-// only, so a passport never keeps a credential's JSON alive and equal
-// strings from many credentials share memory.
-type interner map[string]string
-
-func (m interner) in(s string) string {
-	if s == "" {
-		return ""
-	}
-	if v, ok := m[s]; ok {
-		return v
-	}
-	v := strings.Clone(s)
-	m[v] = v
-	return v
-}
-
-func (m interner) issuer(i *Issuer) {
-	i.ID, i.Name = m.in(i.ID), m.in(i.Name)
-}
-
-func (m interner) level(l *Level) {
-	l.Label = m.in(l.Label)
-}
-
-func (m interner) all(ss []string) {
-	for i := range ss {
-		ss[i] = m.in(ss[i])
-	}
-}
-
-// record interns the strings of rec (the record id is the caller's own).
-// Unless full, it leaves out those the passport does not keep (credential
-// ids, tags, field of study): they are cleared instead, so that nothing
-// keeps the credential's text alive.
-func (m interner) record(rec *Record, full bool) {
-	if full {
-		rec.CredentialID = strings.Clone(rec.CredentialID)
-	} else {
-		rec.CredentialID = ""
-	}
-	rec.Name = m.in(rec.Name)
-	m.issuer(&rec.Issuer)
-	for i := range rec.Achievements {
-		a := &rec.Achievements[i]
-		a.ID, a.Name, a.Type = m.in(a.ID), m.in(a.Name), m.in(a.Type)
-		if full {
-			a.CredentialID, a.FieldOfStudy = strings.Clone(a.CredentialID), m.in(a.FieldOfStudy)
-			m.all(a.Tags)
-		} else {
-			a.CredentialID, a.FieldOfStudy, a.Tags = "", "", nil
-		}
-		m.issuer(&a.Issuer)
-		if a.Level != nil {
-			m.level(a.Level)
-		}
-		m.all(a.Related)
-		for j := range a.Skills {
-			// Skill references are interned when made (extractor.ref).
-			m.level(&a.Skills[j].Level)
-		}
-	}
-	for i := range rec.Associations {
-		as := &rec.Associations[i]
-		as.Type, as.Source, as.Target = m.in(as.Type), m.in(as.Source), m.in(as.Target)
-	}
-	if rec.Described != nil {
-		d := make(map[string]string, len(rec.Described))
-		for k, v := range rec.Described {
-			d[m.in(k)] = m.in(v)
-		}
-		rec.Described = d
-	}
-}
-
-func decodeCredential(p *jparser, c *Credential) (jv, error) {
-	if c.Doc != nil {
-		n, err := fromAny(c.Doc)
-		if err != nil {
-			return absent, fmt.Errorf("read credential: %w", err)
-		}
-		return n, nil
-	}
-	b := bytes.TrimSpace(c.JSON)
-	if len(b) == 0 {
-		return absent, ErrNotJSON
-	}
-	if b[0] != '{' {
-		payload, ok := jwtPayload(b)
-		if !ok {
-			return absent, ErrNotJSON
-		}
-		b = payload
-	}
-	n, err := p.parse(string(b))
-	if err != nil {
-		return absent, fmt.Errorf("read credential: %w", err)
-	}
-	if n.kind() != jObj {
-		return absent, ErrNotJSON
-	}
-	if vc := n.get("vc"); vc.kind() == jObj {
-		// VC-JWT 1.1: the credential is the vc claim.
-		return vc, nil
-	}
-	return n, nil
-}
-
-// jwtPayload decodes the payload of a compact JWS.
-func jwtPayload(b []byte) ([]byte, bool) {
-	parts := bytes.Split(b, []byte("."))
-	if len(parts) != 3 {
-		return nil, false
-	}
-	out := make([]byte, base64.RawURLEncoding.DecodedLen(len(parts[1])))
-	n, err := base64.RawURLEncoding.Decode(out, bytes.TrimRight(parts[1], "="))
-	if err != nil {
-		return nil, false
-	}
-	out = bytes.TrimSpace(out[:n])
-	return out, len(out) > 0 && out[0] == '{'
-}
-
-// extractor reads credentials into records. It keeps an interner and a memo
-// of what it worked out for alignments and texts, which recur across a
-// learner's credentials; both are bounded.
+// extractor reads a decoded credential into a record.
 type extractor struct {
-	cat Catalog
-	in  interner
-	// full keeps every string of the record (Normalize); the passport
-	// needs fewer.
-	full bool
-	refs map[Alignment]SkillRef
+	cls classifier
+}
+
+// classifier applies the category and fast-field rules. With memo set it
+// remembers what it worked out for each text (names and tags recur across
+// a learner's credentials); the memo is bounded.
+type classifier struct {
+	memo bool
 	kw   map[string]uint8
-	// scratch backs the slice alignments returns.
-	scratch []SkillRef
 }
 
-// memoLimit bounds each memo; past it the memo starts afresh.
-const memoLimit = 1 << 14
+// memoLimit bounds the classifier's memo; past it the memo starts afresh.
+// Texts longer than memoText are not remembered.
+const (
+	memoLimit = 1 << 14
+	memoText  = 256
+)
 
-// ref completes a reference from the catalog and interns it.
-func (x *extractor) ref(r SkillRef) SkillRef {
-	r = x.cat.complete(r)
-	r.Key, r.Name, r.Framework, r.Code, r.Type = x.in.in(r.Key), x.in.in(r.Name), x.in.in(r.Framework),
-		x.in.in(r.Code), x.in.in(r.Type)
-	return r
-}
-
-// Keyword facts about a text, as kept in extractor.kw.
+// Keyword facts about a text, as kept in classifier.kw.
 const (
 	kwFast   = 1 << 3 // names a fast field
 	kwCatMax = 7      // low bits: 1 + index in categoryKeywords, 0 for none
@@ -341,11 +138,11 @@ const (
 
 // facts returns the keyword category of text (if any) and whether it names a
 // fast field.
-func (x *extractor) facts(text string) (c Category, hasCat, fast bool) {
+func (c *classifier) facts(text string) (cat Category, hasCat, fast bool) {
 	if text == "" {
 		return "", false, false
 	}
-	f, ok := x.kw[text]
+	f, ok := c.kw[text]
 	if !ok {
 		var fo folded
 		fo.fold(text)
@@ -358,10 +155,12 @@ func (x *extractor) facts(text string) (c Category, hasCat, fast bool) {
 		if fo.hit(fastKeywords) {
 			f |= kwFast
 		}
-		if x.kw == nil || len(x.kw) >= memoLimit {
-			x.kw = make(map[string]uint8)
+		if c.memo && len(text) <= memoText {
+			if c.kw == nil || len(c.kw) >= memoLimit {
+				c.kw = make(map[string]uint8)
+			}
+			c.kw[text] = f
 		}
-		x.kw[x.in.in(text)] = f
 	}
 	if i := int(f & kwCatMax); i > 0 {
 		return categoryKeywords[i-1].cat, true, f&kwFast != 0
@@ -369,32 +168,59 @@ func (x *extractor) facts(text string) (c Category, hasCat, fast bool) {
 	return "", false, f&kwFast != 0
 }
 
-func (x *extractor) fast(text string) bool {
-	_, _, f := x.facts(text)
+func (c *classifier) fast(text string) bool {
+	_, _, f := c.facts(text)
 	return f
 }
 
 // categorise applies the category rules (all but the override) to one piece
 // of evidence.
-func (x *extractor) categorise(ref SkillRef, tags jv, achievementType string) (Category, string) {
-	if c, ok := frameworkCategory(ref.Framework, ref.Type); ok {
-		return c, ruleFramework
+func (c *classifier) categorise(ref SkillRef, tags []string, achievementType string) (Category, string) {
+	if cat, ok := frameworkCategory(ref.Framework, ref.Type); ok {
+		return cat, ruleFramework
 	}
-	for t := range tags.items() {
-		if c, ok, _ := x.facts(t.text()); ok {
-			return c, ruleTag
+	for _, t := range tags {
+		if cat, ok, _ := c.facts(t); ok {
+			return cat, ruleTag
 		}
 	}
-	if c, ok, _ := x.facts(ref.Name); ok {
-		return c, ruleName
+	if cat, ok, _ := c.facts(ref.Name); ok {
+		return cat, ruleName
 	}
-	if c, ok := typeCategory(achievementType); ok {
-		return c, ruleType
+	if cat, ok := typeCategory(achievementType); ok {
+		return cat, ruleType
 	}
 	return Functional, ruleDefault
 }
 
-func (x *extractor) credential(root jv, c *Credential, rec *Record, depth int) error {
+// achievementFast reports whether an achievement names a fast field: its
+// name, field of study, specialization or a tag.
+func (c *classifier) achievementFast(a *Achievement) bool {
+	if c.fast(a.Name) || c.fast(a.FieldOfStudy) || c.fast(a.Specialization) {
+		return true
+	}
+	for _, t := range a.Tags {
+		if c.fast(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// skillFast reports whether a skill evidenced by an achievement (achFast:
+// the achievement names a fast field) is in a fast field.
+func (c *classifier) skillFast(ref SkillRef, achFast bool) bool {
+	return achFast || c.fast(ref.Name) || c.fast(ref.Framework) ||
+		(ref.Framework == FrameworkSkillsFuture && fastSector(ref.Code))
+}
+
+// classify fills a piece of evidence's category, rule and fast flag.
+func (c *classifier) classify(se *SkillEvidence, a *Achievement, achFast bool) {
+	se.Category, se.CategoryRule = c.categorise(se.Ref, a.Tags, a.Type)
+	se.Fast = c.skillFast(se.Ref, achFast)
+}
+
+func (x *extractor) credential(root node, c *Credential, rec *Record, depth int) error {
 	issuer := Issuer{ID: root.get("issuer").ref(), Name: root.get("issuer").get("name").text()}
 	validFrom := parseTime(orDefault(root.get("validFrom").text(), root.get("issuanceDate").text()))
 	validUntil := parseTime(orDefault(root.get("validUntil").text(), root.get("expirationDate").text()))
@@ -405,13 +231,12 @@ func (x *extractor) credential(root jv, c *Credential, rec *Record, depth int) e
 			issuer = Issuer{ID: c.IssuerID, Name: c.IssuerName}
 		}
 		if !c.ValidFrom.IsZero() {
-			validFrom = c.ValidFrom
+			validFrom = utc(c.ValidFrom)
 		}
 		if !c.ValidUntil.IsZero() {
-			validUntil = c.ValidUntil
+			validUntil = utc(c.ValidUntil)
 		}
 		rec.Issuer, rec.ValidFrom, rec.ValidUntil = issuer, validFrom, validUntil
-		rec.Expired = c.Validity == "expired"
 	}
 	switch {
 	case root.hasType("EndorsementCredential"):
@@ -429,8 +254,7 @@ func (x *extractor) credential(root jv, c *Credential, rec *Record, depth int) e
 		return nil
 	}
 	credID := root.get("id").text()
-	earnedBase := orDefault(root.get("awardedDate").text(), "")
-	base := parseTime(earnedBase)
+	base := parseTime(root.get("awardedDate").text())
 	if base.IsZero() {
 		base = validFrom
 	}
@@ -448,7 +272,7 @@ func (x *extractor) credential(root jv, c *Credential, rec *Record, depth int) e
 	i := 0
 	for subj := range root.get("credentialSubject").items() {
 		i++
-		if subj.kind() != jObj {
+		if subj.object() == nil {
 			continue
 		}
 		earned := parseTime(subj.get("activityEndDate").text())
@@ -457,7 +281,7 @@ func (x *extractor) credential(root jv, c *Credential, rec *Record, depth int) e
 		}
 		common := Achievement{CredentialID: credID, Issuer: issuer, Earned: earned, ValidUntil: validUntil,
 			EvidenceCount: evidence}
-		if ach := subj.get("achievement"); ach.kind() != jNull {
+		if ach := subj.get("achievement"); ach.ok() {
 			for a := range ach.items() {
 				x.achievement(a, subj, root, common, rec)
 			}
@@ -473,25 +297,21 @@ func (x *extractor) credential(root jv, c *Credential, rec *Record, depth int) e
 
 // clr unpacks a ClrSubject: the credentials inside, its associations, and
 // the achievements it describes.
-func (x *extractor) clr(subj jv, c *Credential, rec *Record, depth int) {
+func (x *extractor) clr(subj node, c *Credential, rec *Record, depth int) {
 	for vc := range subj.get("verifiableCredential").items() {
 		inner := vc
-		if vc.kind() == jStr {
+		if vc.isString() {
 			payload, ok := jwtPayload([]byte(vc.text()))
 			if !ok {
 				continue
 			}
-			var p jparser
-			n, err := p.parse(string(payload))
-			if err != nil || n.kind() != jObj {
+			v, err := decodeJSON(payload)
+			if err != nil {
 				continue
 			}
-			if v := n.get("vc"); v.kind() == jObj {
-				n = v
-			}
-			inner = n
+			inner = vcClaim(node{v})
 		}
-		if inner.kind() != jObj {
+		if inner.object() == nil {
 			continue
 		}
 		// Errors of one inner credential (an endorsement, say) do not spoil
@@ -527,25 +347,25 @@ func failedStatus(s string) bool {
 }
 
 // achievement reads an OB 3.0 Achievement and the subject's results.
-func (x *extractor) achievement(a, subj, root jv, common Achievement, rec *Record) {
+func (x *extractor) achievement(a, subj, root node, common Achievement, rec *Record) {
 	ach := common
-	if a.kind() == jStr {
+	switch {
+	case a.isString():
 		ach.ID = a.text()
 		ach.Name = orDefault(root.get("name").text(), a.text())
-	} else if a.kind() == jObj {
+	case a.object() != nil:
 		ach.ID = a.get("id").text()
 		ach.Name = orDefault(a.get("name").text(), root.get("name").text())
 		ach.Type = a.get("achievementType").text()
-		if x.full {
-			ach.Tags = a.get("tag").strs()
-		}
+		ach.Tags = a.get("tag").strs()
 		ach.FieldOfStudy = a.get("fieldOfStudy").text()
+		ach.Specialization = a.get("specialization").text()
 		for r := range a.get("related").items() {
 			if id := r.ref(); id != "" {
 				ach.Related = append(ach.Related, id)
 			}
 		}
-	} else {
+	default:
 		return
 	}
 	if ach.ID == "" {
@@ -557,16 +377,16 @@ func (x *extractor) achievement(a, subj, root jv, common Achievement, rec *Recor
 	baseName, nameLevel, hasNameLevel := splitLevel(ach.Name)
 
 	// Result descriptions and every rubric level, by id.
-	var rds map[string]jv
+	var rds map[string]node
 	var rubric map[string]Level
 	for rd := range a.get("resultDescription").items() {
 		if id := rd.get("id").text(); id != "" {
 			if rds == nil {
-				rds = map[string]jv{}
+				rds = map[string]node{}
 			}
 			rds[id] = rd
 		}
-		var levels []jv
+		var levels []node
 		for l := range rd.get("rubricCriterionLevel").items() {
 			levels = append(levels, l)
 		}
@@ -578,14 +398,7 @@ func (x *extractor) achievement(a, subj, root jv, common Achievement, rec *Recor
 		}
 	}
 
-	spec := a.get("specialization").text()
-	tags := a.get("tag")
-	achFast := x.fast(ach.Name) || x.fast(ach.FieldOfStudy) || x.fast(spec)
-	for t := range tags.items() {
-		achFast = achFast || x.fast(t.text())
-	}
 	var skills skillSet
-
 	// Results: aligned ones evidence their skills; the others are the
 	// achievement's own level.
 	var own Level
@@ -595,9 +408,9 @@ func (x *extractor) achievement(a, subj, root jv, common Achievement, rec *Recor
 			continue
 		}
 		rd := rds[res.get("resultDescription").text()]
-		refs := x.alignments(res.get("alignment"))
+		refs := alignments(res.get("alignment"))
 		if len(refs) == 0 && rd.ok() {
-			refs = x.alignments(rd.get("alignment"))
+			refs = alignments(rd.get("alignment"))
 		}
 		if len(refs) == 0 {
 			if l, ok := resultLevel(res, rd, rubric, false); ok && (!hasOwn || l.Value > own.Value) {
@@ -616,41 +429,42 @@ func (x *extractor) achievement(a, subj, root jv, common Achievement, rec *Recor
 	if !hasOwn && hasNameLevel {
 		own, hasOwn = nameLevel, true
 	}
-	for t := range tags.items() {
+	for _, t := range ach.Tags {
 		if hasOwn {
 			break
 		}
-		own, hasOwn = parseLevel(t.text(), false)
+		own, hasOwn = parseLevel(t, false)
 	}
-	var ownp *Level
 	if hasOwn {
-		ownp = new(own)
+		ach.Level = new(own)
 	}
-	ach.Level = ownp
 
-	for _, ref := range x.alignments(a.get("alignment")) {
-		skills.add(ref, x.ownLevel(ownp, ref))
+	for _, ref := range alignments(a.get("alignment")) {
+		skills.add(ref, ownLevel(ach.Level, ref))
 	}
 	if len(skills) == 0 {
-		ref := x.ref(NameRef(baseName))
-		skills.add(ref, x.ownLevel(ownp, ref))
+		ref := NameRef(baseName)
+		skills.add(ref, ownLevel(ach.Level, ref))
 	}
+	x.finish(&ach, skills, rec)
+}
+
+// finish classifies an achievement's skills and adds it to the record.
+func (x *extractor) finish(ach *Achievement, skills []SkillEvidence, rec *Record) {
+	achFast := x.cls.achievementFast(ach)
 	for i := range skills {
 		se := &skills[i]
-		ref := se.Ref
-		se.Category, se.CategoryRule = x.categorise(ref, tags, ach.Type)
-		se.Fast = achFast || x.fast(ref.Name) || x.fast(ref.Framework) ||
-			(ref.Framework == FrameworkSkillsFuture && fastSector(ref.Code))
-		if e, ok := x.cat[ref.Key]; ok && fastSector(e.Sector) {
-			se.Fast = true
-		}
+		// The code's level has been read into se.Level; the record keeps
+		// the reference only.
+		se.Ref.ImpliedLevel = 0
+		x.cls.classify(se, ach, achFast)
 	}
 	ach.Skills = skills
-	rec.Achievements = append(rec.Achievements, ach)
+	rec.Achievements = append(rec.Achievements, *ach)
 }
 
 // ownLevel is the level an achievement gives a skill aligned to it.
-func (x *extractor) ownLevel(own *Level, ref SkillRef) Level {
+func ownLevel(own *Level, ref SkillRef) Level {
 	if own == nil {
 		return impliedLevel(ref)
 	}
@@ -672,37 +486,21 @@ func impliedLevel(ref SkillRef) Level {
 	return Awarded
 }
 
-// alignments reads alignment[] into skill references, completed from the
-// catalog and interned. The result is valid until the next call.
-func (x *extractor) alignments(n jv) []SkillRef {
-	out := x.scratch[:0]
-	defer func() { x.scratch = out[:0] }()
+// alignments reads alignment[] into skill references.
+func alignments(n node) []SkillRef {
+	var out []SkillRef
 	for al := range n.items() {
-		if al.kind() != jObj {
+		if al.object() == nil {
 			continue
 		}
-		a := Alignment{
+		ref, ok := RefFromAlignment(Alignment{
 			TargetName:      al.get("targetName").text(),
 			TargetCode:      al.get("targetCode").text(),
 			TargetFramework: al.get("targetFramework").text(),
 			TargetURL:       al.get("targetUrl").text(),
 			TargetType:      al.get("targetType").text(),
-		}
-		ref, ok := x.refs[a]
-		if !ok {
-			r, usable := RefFromAlignment(a)
-			if usable {
-				ref = x.ref(r)
-			}
-			if x.refs == nil || len(x.refs) >= memoLimit {
-				x.refs = make(map[Alignment]SkillRef)
-			}
-			// The memo's key must not keep the credential's text alive.
-			a = Alignment{x.in.in(a.TargetName), x.in.in(a.TargetCode), x.in.in(a.TargetFramework),
-				x.in.in(a.TargetURL), x.in.in(a.TargetType)}
-			x.refs[a] = ref
-		}
-		if ref.Key != "" {
+		})
+		if ok && ref.Key != "" {
 			out = append(out, ref)
 		}
 	}
@@ -711,8 +509,9 @@ func (x *extractor) alignments(n jv) []SkillRef {
 
 // plain reads a verifiable credential that is not a badge: its subject's
 // claims become one generic achievement, named by the credential's name, a
-// claim object's name (a degree, say), or its type.
-func (x *extractor) plain(subj, root jv, common Achievement, c *Credential, i int, rec *Record) {
+// claim object's name (a degree, say; the first such claim in the order of
+// the claims' names), or its type.
+func (x *extractor) plain(subj, root node, common Achievement, c *Credential, i int, rec *Record) {
 	ach := common
 	ach.ID = orDefault(common.CredentialID, c.RecordID)
 	if i > 1 {
@@ -720,12 +519,12 @@ func (x *extractor) plain(subj, root jv, common Achievement, c *Credential, i in
 	}
 	ach.Name = root.get("name").text()
 	claims := 0
-	for m := range subj.children() {
-		if k := m.key(); k == "id" || k == "type" || k == "@context" {
+	for k, m := range subj.members() {
+		if k == "id" || k == "type" || k == "@context" {
 			continue
 		}
 		claims++
-		if m.kind() == jObj {
+		if m.object() != nil {
 			if ach.Name == "" {
 				ach.Name = m.get("name").text()
 			}
@@ -756,12 +555,8 @@ func (x *extractor) plain(subj, root jv, common Achievement, c *Credential, i in
 	if ok {
 		ach.Level = &lvl
 	}
-	ref := x.ref(NameRef(baseName))
-	l := x.ownLevel(ach.Level, ref)
-	cat, rule := x.categorise(ref, absent, ach.Type)
-	ach.Skills = []SkillEvidence{{Ref: ref, Level: l, Category: cat, CategoryRule: rule,
-		Fast: x.fast(ach.Name) || x.fast(ref.Name)}}
-	rec.Achievements = append(rec.Achievements, ach)
+	ref := NameRef(baseName)
+	x.finish(&ach, []SkillEvidence{{Ref: ref, Level: ownLevel(ach.Level, ref)}}, rec)
 }
 
 // humanize turns a type name such as UniversityDegreeCredential into
@@ -791,24 +586,32 @@ func (s *skillSet) add(ref SkillRef, l Level) {
 			return
 		}
 	}
-	if *s == nil {
-		*s = make(skillSet, 0, 2)
-	}
 	*s = append(*s, SkillEvidence{Ref: ref, Level: l})
 }
 
-// parseTime reads the date forms credentials use; zero when none fits.
+// parseTime reads the date forms credentials use, in UTC; zero when none
+// fits.
 func parseTime(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t
+		return utc(t)
 	}
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t
+			return utc(t)
 		}
 	}
 	return time.Time{}
+}
+
+// utc returns t in UTC, or zero when its year is outside 1–9999 (a Record
+// must stay writable as RFC 3339).
+func utc(t time.Time) time.Time {
+	t = t.UTC()
+	if y := t.Year(); y < 1 || y > 9999 {
+		return time.Time{}
+	}
+	return t
 }

@@ -11,25 +11,25 @@ import (
 func TestCounts(t *testing.T) {
 	tests := []struct {
 		name string
-		c    Credential
+		v    Verdict
 		want error
 	}{
-		{"verified", Credential{Verified: true, Status: "ok"}, nil},
-		{"verified without status", Credential{Verified: true}, nil},
-		{"revoked, whatever else", Credential{Verified: true, Status: "revoked"}, ErrRevoked},
-		{"suspended", Credential{Signature: "ok", Validity: "expired", Status: "suspended"}, ErrRevoked},
-		{"expired but genuine: counts", Credential{Signature: "ok", Validity: "expired", Status: "none", IssuerCheck: "confirmed"}, nil},
-		{"expired, status unknown", Credential{Signature: "ok", Validity: "expired", Status: "unknown"}, ErrUnverified},
-		{"expired, bad signature", Credential{Signature: "invalid", Validity: "expired", Status: "ok"}, ErrUnverified},
-		{"expired, issuer mismatch", Credential{Signature: "ok", Validity: "expired", Status: "ok", IssuerCheck: "mismatch"}, ErrUnverified},
-		{"not yet valid", Credential{Signature: "ok", Validity: "not-yet-valid", Status: "ok"}, ErrUnverified},
-		{"no verdict at all", Credential{}, ErrUnverified},
+		{"verified", Verdict{Verified: true, Status: "ok"}, nil},
+		{"verified without status", Verdict{Verified: true}, nil},
+		{"revoked, whatever else", Verdict{Verified: true, Status: "revoked"}, ErrRevoked},
+		{"suspended", Verdict{Signature: "ok", Validity: "expired", Status: "suspended"}, ErrRevoked},
+		{"expired but genuine: counts", Verdict{Signature: "ok", Validity: "expired", Status: "none", IssuerCheck: "confirmed"}, nil},
+		{"expired, status unknown", Verdict{Signature: "ok", Validity: "expired", Status: "unknown"}, ErrUnverified},
+		{"expired, bad signature", Verdict{Signature: "invalid", Validity: "expired", Status: "ok"}, ErrUnverified},
+		{"expired, issuer mismatch", Verdict{Signature: "ok", Validity: "expired", Status: "ok", IssuerCheck: "mismatch"}, ErrUnverified},
+		{"not yet valid", Verdict{Signature: "ok", Validity: "not-yet-valid", Status: "ok"}, ErrUnverified},
+		{"no verdict at all", Verdict{}, ErrUnverified},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			require.ErrorIs(t, tc.c.Counts(), tc.want)
+			require.ErrorIs(t, tc.v.Counts(), tc.want)
 			if tc.want == nil {
-				require.NoError(t, tc.c.Counts())
+				require.NoError(t, tc.v.Counts())
 			}
 		})
 	}
@@ -51,7 +51,7 @@ func TestNormalizeOpenBadge(t *testing.T) {
 			{"type": []any{"Result"}, "value": "Silver"},
 		},
 	}
-	rec, err := Normalize(b.cred(t, "rec-1"), nil)
+	rec, err := Normalize(b.cred(t, "rec-1"))
 	require.NoError(t, err)
 	require.Equal(t, FormatOB3, rec.Format)
 	require.Equal(t, "urn:uuid:c1", rec.CredentialID)
@@ -84,7 +84,7 @@ func TestNormalizeOpenBadge(t *testing.T) {
 
 func TestAchievementItselfIsTheSkill(t *testing.T) {
 	// No alignment: the achievement is the skill, its level suffix taken off.
-	rec, err := Normalize(badge{name: "Python Gold", achType: "Badge"}.cred(t, "r"), nil)
+	rec, err := Normalize(badge{name: "Python Gold", achType: "Badge"}.cred(t, "r"))
 	require.NoError(t, err)
 	a := rec.Achievements[0]
 	require.Equal(t, "Python Gold", a.Name)
@@ -94,30 +94,89 @@ func TestAchievementItselfIsTheSkill(t *testing.T) {
 	require.Equal(t, Level{Value: 1, Label: "Gold", Scale: ScaleMedal}, a.Skills[0].Level)
 
 	// A level tag works the same way.
-	rec, err = Normalize(badge{name: "Excel", tags: []string{"office", "Level 2"}}.cred(t, "r"), nil)
+	rec, err = Normalize(badge{name: "Excel", tags: []string{"office", "Level 2"}}.cred(t, "r"))
 	require.NoError(t, err)
 	require.Equal(t, Level{Value: 0.6667, Label: "Level 2", Scale: ScaleLevel}, rec.Achievements[0].Skills[0].Level)
 }
 
 func TestSameSkillFromSeveralIssuers(t *testing.T) {
-	// Three issuers evidence one SkillsFuture TSC at different proficiency
-	// levels and a fourth names it only; one skill, four pieces of evidence,
-	// the best level, every issuer.
-	creds := []Credential{
-		badge{name: "QA Basics", issuerID: "did:web:a", issuerName: "A", align: []map[string]any{sfwAlign("Quality Assurance", "ICT-DIT-3010-1.1")}}.cred(t, "1"),
-		badge{name: "QA Lead", issuerID: "did:web:b", issuerName: "B", align: []map[string]any{sfwAlign("Quality Assurance", "ICT-DIT-5010-1.1")}}.cred(t, "2"),
-		badge{name: "QA Practice", issuerID: "did:web:c", issuerName: "C", align: []map[string]any{sfwAlign("Quality Assurance", "ICT-DIT-4010-1.1")}}.cred(t, "3"),
-		badge{name: "QA again", issuerID: "did:web:a", issuerName: "A", align: []map[string]any{sfwAlign("Quality Assurance", "ICT-DIT-3010-1.1")}}.cred(t, "4"),
+	// Three issuers evidence one SkillsFuture TSC at proficiency 3, 5 and 4
+	// (the level digit of each code), one of them twice: one skill, four
+	// pieces of evidence, every issuer, and the code, name and label of the
+	// best evidence, in whatever order the credentials arrive.
+	qa := func(name, issuer, code, alignedName string) badge {
+		return badge{name: name, issuerID: "did:web:" + issuer, issuerName: issuer,
+			align: []map[string]any{sfwAlign(alignedName, code)}}
 	}
-	p := Build(creds, Options{Now: clock(2026, 1, 1)})
-	v := p.Skills()
-	require.Len(t, v, 1)
-	s := v[0]
-	require.Equal(t, "sfw:ICT-DIT-010", s.Key)
-	require.Equal(t, 4, s.EvidenceCount)
-	require.Equal(t, 0.8333, s.Level.Value)
-	require.Equal(t, "Proficiency 5 (from code)", s.Level.Label)
-	require.Equal(t, []Issuer{{ID: "did:web:a", Name: "A"}, {ID: "did:web:b", Name: "B"}, {ID: "did:web:c", Name: "C"}}, s.Issuers)
+	creds := []Credential{
+		qa("QA Basics", "A", "ICT-DIT-3010-1.1", "QA").cred(t, "1"),
+		qa("QA Lead", "B", "ICT-DIT-5010-1.1", "Quality Assurance").cred(t, "2"),
+		qa("QA Practice", "C", "ICT-DIT-4010-1.1", "QA practice").cred(t, "3"),
+		qa("QA again", "A", "ICT-DIT-3010-1.1", "QA").cred(t, "4"),
+	}
+	orders := []struct {
+		name  string
+		order []int
+	}{
+		{"best second", []int{0, 1, 2, 3}},
+		{"best first", []int{1, 0, 2, 3}},
+		{"best last", []int{0, 2, 3, 1}},
+	}
+	for _, tc := range orders {
+		t.Run(tc.name, func(t *testing.T) {
+			var in []Credential
+			for _, i := range tc.order {
+				in = append(in, creds[i])
+			}
+			p := Build(entries(t, in), Options{Now: clock(2026, 1, 1)})
+			v := p.Skills()
+			require.Len(t, v, 1)
+			s := v[0]
+			require.Equal(t, "sfw:ICT-DIT-010", s.Key)
+			require.Equal(t, 4, s.EvidenceCount)
+			require.Equal(t, Level{Value: 0.8333, Label: "Proficiency 5 (from code)", Scale: ScaleProficiency}, s.Level)
+			require.Equal(t, "ICT-DIT-5010-1.1", s.Code, "the code of the level shown")
+			require.Equal(t, "Quality Assurance", s.Name)
+			require.Equal(t, "TSC", s.Type)
+			require.ElementsMatch(t, []Issuer{{ID: "did:web:A", Name: "A"}, {ID: "did:web:B", Name: "B"},
+				{ID: "did:web:C", Name: "C"}}, s.Issuers)
+			codes := map[string]string{}
+			for _, e := range s.Evidence {
+				codes[e.RecordID] = e.Code
+			}
+			require.Equal(t, map[string]string{"1": "ICT-DIT-3010-1.1", "2": "ICT-DIT-5010-1.1",
+				"3": "ICT-DIT-4010-1.1", "4": "ICT-DIT-3010-1.1"}, codes, "each piece keeps its own code")
+		})
+	}
+}
+
+func TestBestEvidenceTies(t *testing.T) {
+	// Equal levels: the newest evidence is the best; equal dates too: the
+	// first added.
+	silver := func(name, from string) badge {
+		return badge{name: name, validFrom: from,
+			results: []map[string]any{{"alignment": []any{align(name, "Catalog", "TW", "")}, "value": "Silver"}}}
+	}
+	tests := []struct {
+		name  string
+		creds []Credential
+		want  string
+	}{
+		{"newest of equals", []Credential{silver("Teamwork (2022)", "2022-01-01T00:00:00Z").cred(t, "old"),
+			silver("Teamwork (2024)", "2024-01-01T00:00:00Z").cred(t, "new")}, "Teamwork (2024)"},
+		{"newest of equals, other order", []Credential{silver("Teamwork (2024)", "2024-01-01T00:00:00Z").cred(t, "new"),
+			silver("Teamwork (2022)", "2022-01-01T00:00:00Z").cred(t, "old")}, "Teamwork (2024)"},
+		{"first of the same day", []Credential{silver("Teamwork A", "2024-01-01T00:00:00Z").cred(t, "a"),
+			silver("Teamwork B", "2024-01-01T00:00:00Z").cred(t, "b")}, "Teamwork A"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := Build(entries(t, tc.creds), Options{Now: clock(2026, 1, 1)})
+			s := skillByKey(t, p.Skills(), "fw:catalog#tw")
+			require.Equal(t, tc.want, s.Name)
+			require.Equal(t, "Silver", s.Level.Label)
+		})
+	}
 }
 
 func TestNormalizeCLR(t *testing.T) {
@@ -155,7 +214,7 @@ func TestNormalizeCLR(t *testing.T) {
 	}
 	raw, err := json.Marshal(clr)
 	require.NoError(t, err)
-	rec, err := Normalize(Credential{RecordID: "clr", JSON: raw, Verified: true}, nil)
+	rec, err := Normalize(Credential{RecordID: "clr", JSON: raw})
 	require.NoError(t, err)
 	require.Equal(t, FormatCLR, rec.Format)
 	var names []string
@@ -183,7 +242,7 @@ func TestNormalizePlainVC(t *testing.T) {
 			"degree": map[string]any{"type": "BachelorDegree", "name": "Bachelor of Science and Arts"},
 		},
 	}
-	rec, err := Normalize(Credential{RecordID: "r", Doc: doc, Verified: true}, nil)
+	rec, err := Normalize(Credential{RecordID: "r", Doc: doc})
 	require.NoError(t, err)
 	require.Equal(t, FormatVC, rec.Format)
 	a := rec.Achievements[0]
@@ -196,25 +255,25 @@ func TestNormalizePlainVC(t *testing.T) {
 
 	// Nothing named: the type names it.
 	doc["credentialSubject"] = map[string]any{"id": "did:example:me", "licenseClass": "B"}
-	rec, err = Normalize(Credential{RecordID: "r", Doc: doc, Verified: true}, nil)
+	rec, err = Normalize(Credential{RecordID: "r", Doc: doc})
 	require.NoError(t, err)
 	require.Equal(t, "University Degree", rec.Achievements[0].Name)
 
 	// No claims at all: nothing achieved.
 	doc["credentialSubject"] = map[string]any{"id": "did:example:me"}
-	_, err = Normalize(Credential{RecordID: "r", Doc: doc, Verified: true}, nil)
+	_, err = Normalize(Credential{RecordID: "r", Doc: doc})
 	require.ErrorIs(t, err, ErrNoAchievement)
 }
 
 func TestNormalizeInputs(t *testing.T) {
 	b := badge{name: "Teamwork", align: []map[string]any{align("Teamwork", "ESCO", "", "http://data.europa.eu/esco/skill/tw")}}
-	fromBytes, err := Normalize(b.cred(t, "r"), nil)
+	fromBytes, err := Normalize(b.cred(t, "r"))
 	require.NoError(t, err)
 
 	// The same credential as a decoded map.
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(b.json(t), &m))
-	fromMap, err := Normalize(Credential{RecordID: "r", Doc: m, Verified: true}, nil)
+	fromMap, err := Normalize(Credential{RecordID: "r", Doc: m})
 	require.NoError(t, err)
 	require.Equal(t, fromBytes, fromMap)
 
@@ -223,7 +282,7 @@ func TestNormalizeInputs(t *testing.T) {
 		payload, err := json.Marshal(claims)
 		require.NoError(t, err)
 		jwt := "eyJhbGciOiJFZERTQSJ9." + base64.RawURLEncoding.EncodeToString(payload) + ".c2ln"
-		fromJWT, err := Normalize(Credential{RecordID: "r", JSON: []byte(jwt), Verified: true}, nil)
+		fromJWT, err := Normalize(Credential{RecordID: "r", JSON: []byte(jwt)})
 		require.NoError(t, err)
 		require.Equal(t, fromBytes, fromJWT)
 	}
@@ -246,10 +305,12 @@ func TestNormalizeErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Normalize(Credential{RecordID: "r", JSON: []byte(tc.raw), Verified: true}, nil)
+			_, err := Normalize(Credential{RecordID: "r", JSON: []byte(tc.raw)})
 			require.ErrorIs(t, err, tc.want)
 		})
 	}
-	_, err := Normalize(Credential{RecordID: "r", JSON: []byte(`{"a":`), Verified: true}, nil)
-	require.ErrorContains(t, err, "read credential: json at offset")
+	_, err := Normalize(Credential{RecordID: "r", JSON: []byte(`{"a":`)})
+	require.ErrorContains(t, err, "read credential: unexpected EOF")
+	_, err = Normalize(Credential{RecordID: "r", JSON: []byte(`{"a":1} {}`)})
+	require.ErrorContains(t, err, "read credential: data after the JSON value")
 }

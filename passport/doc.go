@@ -8,6 +8,29 @@
 // io.Reader, credentials as bytes or decoded maps) and no clock but the one
 // injected through Options.Now.
 //
+// # Flow
+//
+// A credential is read once: when the wallet stores it, Normalize reads it
+// (with encoding/json) into a Record, and the wallet keeps the Record next to
+// the credential (EncodeRecord / DecodeRecord; Record documents its JSON
+// shape, which carries RecordVersion). The passport is built from records:
+//
+//	rec, err := passport.Normalize(passport.Credential{RecordID: id, JSON: raw})   // on import
+//	stored, err := passport.EncodeRecord(&rec)
+//	…
+//	p := passport.Build(entries, opts)     // each entry: a *Record and the wallet's current Verdict
+//	err = p.Add(passport.Entry{Record: &rec, Verdict: v})   // a credential arrives
+//	err = p.Remove(id)                                      // one is deleted or found revoked
+//
+// Build, Add and Remove read no JSON. The verdict is not part of the record
+// because it changes (a credential expires or is revoked: Remove, then Add
+// with the new verdict); nor is the catalog, which Build and Add apply, so
+// that a catalog imported later applies to records stored before. A record
+// of another RecordVersion is refused (ErrRecordVersion): the wallet
+// normalises that credential again. BuildCredentials normalises and builds
+// in one step for callers that hold only credentials (an advisor opening
+// shared files, tests).
+//
 // # Model
 //
 // Normalize reads one credential into a Record of Achievements, each with the
@@ -29,12 +52,16 @@
 //     the steps of a stack. credentialSubject.achievement[] names the stacks.
 //   - Any other verifiable credential: its subject's claims become one generic
 //     achievement named by the credential's name, a claim object's name (a
-//     degree's, say) or its type.
+//     degree's, say; the first named claim in the order of the claims' names)
+//     or its type.
 //
 // The same skill from several issuers is one skill with several pieces of
 // evidence: skills are keyed by framework code when aligned, else by name
-// (see SkillRef for the keys). A skill's level is its best evidence's level
-// (the latest of equals); its last-evidenced date is its newest evidence's.
+// (see SkillRef for the keys). A skill's best evidence is the one with the
+// highest level (the newest of equals, then the first added); the skill
+// shows that evidence's level, label, name and code (a SkillsFuture skill
+// evidenced at proficiency 3 and 5 shows the level-5 code). Its
+// last-evidenced date is its newest evidence's.
 //
 // # Categories
 //
@@ -96,7 +123,10 @@
 //
 // SkillsFuture TSC/CCS codes, ESCO URIs and O*NET element ids are recognised
 // in alignments (see SkillRef). A Catalog (package passport/sfw reads one
-// from the SkillsFuture workbook) completes names, TSC/CCS types and sectors.
+// from the SkillsFuture workbook) completes names, TSC/CCS types and sectors
+// when the passport is built (Options.Catalog): the category and field of
+// each piece of evidence it completes are worked out again from the
+// completed name and type.
 //
 // # Freshness
 //
@@ -149,10 +179,8 @@
 //
 // # Passport
 //
-// Build makes a Passport from credentials (parsing on all cores); Add takes
-// one more in amortised constant time, without revisiting the others; View
-// (and MarshalJSON) computes the picture at the injected clock. View
-// documents the JSON shape. Credentials are read by a small JSON parser of
-// this package (json.go) because encoding/json alone would spend the whole
-// time budget of 10,000 credentials.
+// Build makes a Passport from records; Add takes one more and Remove takes
+// one out, each touching only the skills that record evidences (Remove
+// documents its one dearer case); View (and MarshalJSON) computes the
+// picture at the injected clock. View documents the JSON shape.
 package passport

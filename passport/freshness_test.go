@@ -62,7 +62,7 @@ func TestFieldOfSkills(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := Build([]Credential{tc.b.cred(t, "1")}, Options{Now: clock(2026, 1, 1), Catalog: cat})
+			p := Build([]Entry{tc.b.entry(t, "1")}, Options{Now: clock(2026, 1, 1), Catalog: cat})
 			v := p.Skills()
 			require.Len(t, v, 1)
 			require.Equal(t, tc.field, v[0].Freshness.Field)
@@ -78,7 +78,7 @@ func TestLastEvidencedIsNewestEvidence(t *testing.T) {
 		badge{name: "SQL", issuerID: "did:web:b", validFrom: "2025-09-01T00:00:00Z", activityEnd: "2025-06-30T00:00:00Z"}.cred(t, "2"),
 		badge{name: "SQL", issuerID: "did:web:c", validFrom: "2023-01-01T00:00:00Z"}.cred(t, "3"),
 	}
-	p := Build(creds, Options{Now: clock(2026, 6, 1)})
+	p := Build(entries(t, creds), Options{Now: clock(2026, 6, 1)})
 	s := skillByKey(t, p.Skills(), "name:sql")
 	require.Equal(t, date(2025, 6, 30), s.LastEvidenced)
 	require.Equal(t, 3, s.EvidenceCount)
@@ -102,7 +102,7 @@ func TestExpiring(t *testing.T) {
 	c.ValidUntil = date(2026, 8, 1)
 	creds = append(creds, c)
 
-	p := Build(creds, Options{Now: clock(2026, 6, 1)})
+	p := Build(entries(t, creds), Options{Now: clock(2026, 6, 1)})
 	var got []string
 	for _, e := range p.Expiring() {
 		got = append(got, e.RecordID)
@@ -111,6 +111,6 @@ func TestExpiring(t *testing.T) {
 	require.Equal(t, 9, p.Expiring()[0].DaysLeft)
 	require.Equal(t, "Forklift", p.Expiring()[0].Name)
 
-	p = Build(creds, Options{Now: clock(2026, 6, 1), ExpiryWindow: 14 * day})
+	p = Build(entries(t, creds), Options{Now: clock(2026, 6, 1), ExpiryWindow: 14 * day})
 	require.Len(t, p.Expiring(), 1)
 }

@@ -109,8 +109,40 @@ func (b badge) json(t testing.TB) []byte {
 	return out
 }
 
+// verified is the verdict of a credential that verified.
+var verified = Verdict{Verified: true, Signature: "ok", Validity: "ok", Status: "none"}
+
 func (b badge) cred(t testing.TB, record string) Credential {
-	return Credential{RecordID: record, JSON: b.json(t), Verified: true, Signature: "ok", Validity: "ok", Status: "none"}
+	return Credential{RecordID: record, JSON: b.json(t), Verdict: verified}
+}
+
+// entry is the badge as the wallet hands it to the passport: normalised
+// once, with its verdict.
+func (b badge) entry(t testing.TB, record string) Entry { return entryOf(t, b.cred(t, record)) }
+
+// record is the badge normalised.
+func (b badge) record(t testing.TB, record string) Record {
+	t.Helper()
+	rec, err := Normalize(b.cred(t, record))
+	require.NoError(t, err)
+	return rec
+}
+
+func entryOf(t testing.TB, c Credential) Entry {
+	t.Helper()
+	rec, err := Normalize(c)
+	require.NoError(t, err, c.RecordID)
+	return Entry{Record: &rec, Verdict: c.Verdict}
+}
+
+// entries normalises credentials as the wallet does when it stores them.
+func entries(t testing.TB, creds []Credential) []Entry {
+	t.Helper()
+	out := make([]Entry, len(creds))
+	for i, c := range creds {
+		out[i] = entryOf(t, c)
+	}
+	return out
 }
 
 func toAny(ss []string) []any {
@@ -225,4 +257,29 @@ func corpus(t testing.TB, n int, seed uint64) []Credential {
 		out[i] = b.cred(t, fmt.Sprintf("rec-%06d", i))
 	}
 	return out
+}
+
+// clrCorpus makes n CLRs, each unpacking three of six modules that stack
+// into one of two certificates, with precedes, replacedBy and related
+// editions between them, so that records share stacks and aliases.
+func clrCorpus(t testing.TB, n int) []Credential {
+	t.Helper()
+	mod := func(i int) string { return fmt.Sprintf("https://college.example/ach/m%d", i%6) }
+	out := make([]Credential, n)
+	for i := range n {
+		cert := fmt.Sprintf("https://college.example/ach/cert%d", i%2)
+		c := clrCredential(t, [][2]string{{mod(i), fmt.Sprintf("Module %d", i%6)}, {mod(i + 1), fmt.Sprintf("Module %d", (i+1)%6)},
+			{mod(i + 2), fmt.Sprintf("Module %d", (i+2)%6)}},
+			map[string]string{cert: fmt.Sprintf("Certificate %d (CLR %d)", i%2, i)},
+			[][3]string{{"isChildOf", mod(i), cert}, {"isParentOf", cert, mod(i + 1)}, {"isPartOf", mod(i + 3), cert},
+				{"precedes", mod(i), mod(i + 1)}, {"replacedBy", mod(i+4) + "-old", mod(i + 4)}})
+		c.RecordID = fmt.Sprintf("clr-%03d", i)
+		out[i] = c
+	}
+	return out
+}
+
+// removalOrder is a deterministic permutation of 0..n-1.
+func removalOrder(n int, seed uint64) []int {
+	return rand.New(rand.NewPCG(seed, 11)).Perm(n)
 }

@@ -290,7 +290,7 @@ var levelWords = set("bronze", "silver", "gold", "level", "lvl", "proficiency", 
 
 // rubricLevels orders a resultDescription's rubric levels from lowest to
 // highest and returns each level id's place on the scale.
-func rubricLevels(levels []jv) map[string]Level {
+func rubricLevels(levels []node) map[string]Level {
 	n := len(levels)
 	if n == 0 {
 		return nil
@@ -347,7 +347,7 @@ func rubricLevels(levels []jv) map[string]Level {
 // ResultDescription it points to (may be nil); rubric maps every rubric level
 // id in the achievement to its level; sfw says the result is for a
 // SkillsFuture skill.
-func resultLevel(res, rd jv, rubric map[string]Level, sfw bool) (Level, bool) {
+func resultLevel(res, rd node, rubric map[string]Level, sfw bool) (Level, bool) {
 	if id := res.get("achievedLevel").text(); id != "" {
 		if l, ok := rubric[id]; ok {
 			return l, true

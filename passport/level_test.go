@@ -105,7 +105,7 @@ func resultSkillLevel(t *testing.T, rds []map[string]any, result map[string]any)
 	result["alignment"] = []any{align("Final Project", "Catalog", "project", "")}
 	result["type"] = []any{"Result"}
 	b := badge{name: "Degree", rds: rds, results: []map[string]any{result}}
-	rec, err := Normalize(b.cred(t, "r"), nil)
+	rec, err := Normalize(b.cred(t, "r"))
 	require.NoError(t, err)
 	for _, s := range rec.Achievements[0].Skills {
 		if s.Ref.Code == "project" {
@@ -192,7 +192,7 @@ func TestSkillsFutureLevels(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, err := Normalize(tc.b.cred(t, "r"), nil)
+			rec, err := Normalize(tc.b.cred(t, "r"))
 			require.NoError(t, err)
 			a := rec.Achievements[0]
 			require.Len(t, a.Skills, 1)

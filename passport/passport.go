@@ -1,15 +1,13 @@
 package passport
 
 import (
-	"errors"
 	"fmt"
-	"runtime"
-	"sync"
+	"slices"
 	"time"
 )
 
 // Options shape a passport. The zero value works: wall clock, default
-// half-lives, a 90-day expiry window, no pathways file, no role.
+// half-lives, a 90-day expiry window, no pathways file, no role, no catalog.
 type Options struct {
 	// Now is the clock the freshness, expiry and gap views read; nil means
 	// time.Now. Nothing else in the package reads the time.
@@ -22,7 +20,9 @@ type Options struct {
 	// Overrides are the learner's categories by skill key; they beat every
 	// rule. Values other than the four categories are ignored.
 	Overrides map[string]Category
-	// Catalog completes framework items (names, TSC/CCS, sectors).
+	// Catalog completes framework items (names, TSC/CCS types, sectors).
+	// It is applied when records are added, not when they are normalised,
+	// so a catalog imported later applies to every record.
 	Catalog Catalog
 	// HalfLives of fast, standard and durable fields; zero fields take
 	// DefaultHalfLives.
@@ -30,24 +30,44 @@ type Options struct {
 	// ExpiryWindow is how far ahead credentials count as expiring; zero
 	// means 90 days.
 	ExpiryWindow time.Duration
-	// Workers bounds the goroutines Build parses with; 0 means GOMAXPROCS.
-	Workers int
 }
 
 // DefaultExpiryWindow is how far ahead Expiring looks unless told otherwise.
 const DefaultExpiryWindow = 90 * day
 
+// Entry is one credential as the passport takes it: its normalised Record
+// and the wallet's current verdict on it.
+type Entry struct {
+	// Record is the credential normalised (Normalize, or DecodeRecord of a
+	// stored one). The passport keeps the pointer and reads the record
+	// later (views, Remove): do not modify a Record once it is in a
+	// passport.
+	Record  *Record
+	Verdict Verdict
+}
+
 // Passport is the picture of what a learner can do, built from verified
-// credentials. Build makes one; Add takes one more credential in amortised
-// constant time (it does not revisit the credentials already in). A
-// Passport is not safe for concurrent use.
+// credentials' Records. Build makes one; Add takes one more record and
+// Remove takes one out, each touching only the skills that record evidences
+// (see Remove for the one case that costs more). A Passport is not safe for
+// concurrent use.
 type Passport struct {
 	opts      Options
 	overrides map[string]Category
+	cls       classifier
 
-	seen         map[string]struct{}
-	skills       map[string]*skill
-	achievements []achRec
+	// recs are the records counted, by record id.
+	recs   map[string]*recState
+	skills map[string]*skill
+	// achievements are every counted achievement in the order records were
+	// added; those of removed records stay (marked by their record) until
+	// compact drops them.
+	achievements []achRef
+	deadAchs     int
+	// graph are the records that relate achievements (related editions,
+	// CLR associations and stacks), in the order they were added; the
+	// structures below are built from them.
+	graph []*recState
 	// aliases joins achievement ids that name the same achievement (OB 3.0
 	// related[], CLR exactMatchOf / replacedBy) — a union-find forest.
 	aliases map[string]string
@@ -56,25 +76,47 @@ type Passport struct {
 	stackOrder []string
 	precedes   map[string][]string
 	described  map[string]string
-	creds      []credRec
 	skipped    []Skipped
-	// jp and x read the credentials Add (and a small Build) takes; the
-	// parser's arena and the extractor's interner and memo persist.
-	jp jparser
-	x  extractor
+	// slab backs the record states Build makes, in one allocation.
+	slab []recState
+}
+
+// recState is a counted record.
+type recState struct {
+	rec     *Record
+	expired bool
+	removed bool
+}
+
+// achRef is one counted achievement.
+type achRef struct {
+	rs *recState
+	a  *Achievement
 }
 
 type skill struct {
-	ref      SkillRef
-	best     Level
-	bestAt   time.Time
+	key string
+	// ev is the skill's evidence in the order it was added.
+	ev []evidence
+	// Aggregates of ev, kept by fold: the index of the best evidence, the
+	// newest date, the category of the strongest rule, whether any piece
+	// is in a fast field, the first framework type, every issuer.
+	best     int
 	last     time.Time
 	cat      Category
 	rule     string
 	fast     bool
-	override Category
+	typ      string
 	issuers  []Issuer
-	ev       []evidence
+	override Category
+}
+
+// evidence is one achievement's evidence of a skill. se points into the
+// record, or to the passport's own copy completed from the catalog.
+type evidence struct {
+	rs *recState
+	a  *Achievement
+	se *SkillEvidence
 }
 
 // category is the override when there is one, else the rule's.
@@ -85,27 +127,48 @@ func (s *skill) category() Category {
 	return s.cat
 }
 
-type evidence struct {
-	record  string
-	ach     int32
-	date    time.Time
-	level   Level
-	expired bool
+// level is the level of the skill's best evidence.
+func (s *skill) level() Level { return s.ev[s.best].se.Level }
+
+// ref is the skill's reference as its best evidence gives it (the code and
+// name of the level the learner holds), with the first framework type any
+// evidence gives when the best gives none.
+func (s *skill) ref() SkillRef {
+	r := s.ev[s.best].se.Ref
+	r.Key = s.key
+	r.Type = orDefault(r.Type, s.typ)
+	return r
 }
 
-type achRec struct {
-	id, name, typ string
-	record        string
-	issuer        Issuer
-	earned        time.Time
-	level         *Level
-	expired       bool
-}
-
-type credRec struct {
-	record, name string
-	issuer       Issuer
-	validUntil   time.Time
+// fold takes evidence i into the aggregates; folding every piece in order
+// from a zero aggregate gives what adding them one by one gave.
+func (s *skill) fold(i int) {
+	e := &s.ev[i]
+	if i == 0 {
+		s.best, s.last, s.cat, s.rule, s.fast, s.typ = 0, time.Time{}, "", "", false, ""
+		s.issuers = s.issuers[:0]
+	}
+	date := e.a.Earned
+	if i > 0 {
+		b := &s.ev[s.best]
+		if lv, bv := e.se.Level.Value, b.se.Level.Value; lv > bv || (lv == bv && date.After(b.a.Earned)) {
+			s.best = i
+		}
+	}
+	if date.After(s.last) {
+		s.last = date
+	}
+	if r := ruleRank(e.se.CategoryRule); i == 0 || r < ruleRank(s.rule) ||
+		(r == ruleRank(s.rule) && e.se.Category.order() < s.cat.order()) {
+		s.cat, s.rule = e.se.Category, e.se.CategoryRule
+	}
+	s.fast = s.fast || e.se.Fast
+	if s.typ == "" {
+		s.typ = e.se.Ref.Type
+	}
+	if !hasIssuer(s.issuers, e.a.Issuer) {
+		s.issuers = append(s.issuers, e.a.Issuer)
+	}
 }
 
 type clrStack struct {
@@ -119,63 +182,47 @@ type Skipped struct {
 	Reason   string `json:"reason"`
 }
 
-// Build makes a passport from credentials. Credentials that cannot count
-// (unverified, revoked, unreadable, no achievement, a repeated record id)
-// are listed by Skipped, not returned as errors. Parsing runs on up to
-// Options.Workers goroutines; the result is the same as adding the
-// credentials one by one in order.
-func Build(creds []Credential, opts Options) *Passport {
-	p := newPassport(opts, len(creds))
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	const minPerWorker = 256
-	workers = min(workers, (len(creds)+minPerWorker-1)/minPerWorker)
-	if workers <= 1 {
-		for i := range creds {
-			p.add(&creds[i])
-		}
-		return p
-	}
-	// Workers normalise chunks in parallel; the merge is in input order, so
-	// the result does not depend on scheduling.
-	type result struct {
-		rec Record
-		err error
-	}
-	results := make([]result, len(creds))
-	chunk := (len(creds) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(creds))
-		if lo >= hi {
-			break
-		}
-		wg.Go(func() {
-			var jp jparser
-			x := extractor{cat: opts.Catalog, in: interner{}}
-			for i := lo; i < hi; i++ {
-				c := &creds[i]
-				if err := c.Counts(); err != nil {
-					results[i].err = err
-					continue
-				}
-				rec, err := normalize(&jp, c, &x)
-				results[i] = result{rec, err}
+// Build makes a passport from normalised records; it reads no JSON.
+// Entries that cannot count (unverified, revoked, an invalid or empty
+// record, a repeated record id) are listed by Skipped, not returned as
+// errors. The result is the same as adding the entries one by one in
+// order.
+func Build(entries []Entry, opts Options) *Passport {
+	p := newPassport(opts, len(entries))
+	p.slab = make([]recState, 0, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		if err := p.add(e.Record, e.Verdict); err != nil {
+			id := ""
+			if e.Record != nil {
+				id = e.Record.RecordID
 			}
-		})
+			p.skip(id, err)
+		}
 	}
-	wg.Wait()
+	return p
+}
+
+// BuildCredentials is Build for callers that hold only credentials (an
+// advisor opening shared files, tests): it normalises each credential that
+// counts (Normalize, encoding/json) and builds from the records. A wallet
+// keeps the records instead and calls Build. Credentials that cannot be read
+// are listed by Skipped.
+func BuildCredentials(creds []Credential, opts Options) *Passport {
+	p := newPassport(opts, len(creds))
 	for i := range creds {
-		if results[i].err != nil {
-			p.skip(creds[i].RecordID, results[i].err)
+		c := &creds[i]
+		if err := c.Counts(); err != nil {
+			p.skip(c.RecordID, err)
 			continue
 		}
-		if err := p.merge(&results[i].rec); err != nil {
-			p.skip(creds[i].RecordID, err)
+		rec, err := Normalize(*c)
+		if err == nil {
+			err = p.add(&rec, c.Verdict)
 		}
-		results[i] = result{}
+		if err != nil {
+			p.skip(c.RecordID, err)
+		}
 	}
 	return p
 }
@@ -184,16 +231,13 @@ func newPassport(opts Options, n int) *Passport {
 	p := &Passport{
 		opts:      opts,
 		overrides: map[string]Category{},
-		seen:      make(map[string]struct{}, n),
+		cls:       classifier{memo: true},
+		recs:      make(map[string]*recState, n),
 		// Most credentials show one achievement; room to spare for Add.
-		achievements: make([]achRec, 0, n+n/8+16),
+		achievements: make([]achRef, 0, n+n/8+16),
 		skills:       map[string]*skill{},
-		aliases:      map[string]string{},
-		stacks:       map[string]*clrStack{},
-		precedes:     map[string][]string{},
-		described:    map[string]string{},
-		x:            extractor{cat: opts.Catalog, in: interner{}},
 	}
+	p.resetGraph()
 	for k, c := range opts.Overrides {
 		if c.order() < len(Categories) {
 			p.overrides[k] = c
@@ -202,45 +246,38 @@ func newPassport(opts Options, n int) *Passport {
 	return p
 }
 
-// Add takes one more credential into the passport. It returns an error
-// wrapping ErrUnverified, ErrRevoked, ErrNotJSON, ErrNoAchievement or
-// ErrDuplicate when the credential contributes nothing (the passport is then
-// unchanged).
-func (p *Passport) Add(c Credential) error {
-	if err := c.Counts(); err != nil {
-		return fmt.Errorf("add %s: %w", c.RecordID, err)
-	}
-	if _, dup := p.seen[c.RecordID]; dup && c.RecordID != "" {
-		return fmt.Errorf("add %s: %w", c.RecordID, ErrDuplicate)
-	}
-	rec, err := normalize(&p.jp, &c, &p.x)
-	if err != nil {
-		return fmt.Errorf("add %s: %w", c.RecordID, err)
-	}
-	if err := p.merge(&rec); err != nil {
-		return fmt.Errorf("add %s: %w", c.RecordID, err)
+// Add takes one more record into the passport; it reads no JSON. It
+// returns an error wrapping ErrUnverified, ErrRevoked, ErrRecordVersion,
+// ErrInvalidRecord, ErrNoAchievement or ErrDuplicate when the record
+// contributes nothing (the passport is then unchanged). The passport keeps
+// e.Record (see Entry).
+func (p *Passport) Add(e Entry) error {
+	if err := p.add(e.Record, e.Verdict); err != nil {
+		id := ""
+		if e.Record != nil {
+			id = e.Record.RecordID
+		}
+		return fmt.Errorf("add %s: %w", id, err)
 	}
 	return nil
 }
 
-// add is Add for Build's sequential path: failures are recorded.
-func (p *Passport) add(c *Credential) {
-	if err := c.Counts(); err != nil {
-		p.skip(c.RecordID, err)
-		return
+// add checks an entry and merges it.
+func (p *Passport) add(rec *Record, v Verdict) error {
+	if rec == nil {
+		return fmt.Errorf("%w: no record", ErrInvalidRecord)
 	}
-	if _, dup := p.seen[c.RecordID]; dup && c.RecordID != "" {
-		p.skip(c.RecordID, ErrDuplicate)
-		return
+	if err := v.Counts(); err != nil {
+		return err
 	}
-	rec, err := normalize(&p.jp, c, &p.x)
-	if err != nil {
-		p.skip(c.RecordID, err)
-		return
+	if err := rec.Validate(); err != nil {
+		return err
 	}
-	if err := p.merge(&rec); err != nil {
-		p.skip(c.RecordID, err)
+	if _, dup := p.recs[rec.RecordID]; dup {
+		return ErrDuplicate
 	}
+	p.merge(rec, v)
+	return nil
 }
 
 func (p *Passport) skip(record string, err error) {
@@ -248,41 +285,161 @@ func (p *Passport) skip(record string, err error) {
 }
 
 // Skipped lists the credentials that contributed nothing, in input order.
-func (p *Passport) Skipped() []Skipped { return append([]Skipped(nil), p.skipped...) }
+func (p *Passport) Skipped() []Skipped { return slices.Clone(p.skipped) }
 
 // Len is the number of credentials the passport counts.
-func (p *Passport) Len() int { return len(p.seen) }
+func (p *Passport) Len() int { return len(p.recs) }
 
-// merge folds a normalised record into the passport.
-func (p *Passport) merge(rec *Record) error {
-	if _, dup := p.seen[rec.RecordID]; dup && rec.RecordID != "" {
-		return ErrDuplicate
+// merge folds a valid record into the passport.
+func (p *Passport) merge(rec *Record, v Verdict) {
+	var rs *recState
+	if len(p.slab) < cap(p.slab) {
+		p.slab = append(p.slab, recState{rec: rec, expired: v.Expired()})
+		rs = &p.slab[len(p.slab)-1]
+	} else {
+		rs = &recState{rec: rec, expired: v.Expired()}
 	}
-	if len(rec.Achievements) == 0 {
-		return ErrNoAchievement
-	}
-	if len(p.achievements)+len(rec.Achievements) > 1<<31-1 {
-		return errors.New("passport is full")
-	}
-	// Every string of rec is interned (normalize): the passport keeps them
-	// as they are.
-	record := rec.RecordID
-	p.seen[record] = struct{}{}
-	if !rec.ValidUntil.IsZero() {
-		p.creds = append(p.creds, credRec{record: record, name: orDefault(rec.Name, rec.Achievements[0].Name),
-			issuer: rec.Issuer, validUntil: rec.ValidUntil})
-	}
+	p.recs[rec.RecordID] = rs
 	for i := range rec.Achievements {
 		a := &rec.Achievements[i]
-		ai := int32(len(p.achievements))
-		p.achievements = append(p.achievements, achRec{id: a.ID, name: a.Name, typ: a.Type, record: record,
-			issuer: a.Issuer, earned: a.Earned, level: a.Level, expired: rec.Expired})
-		ar := &p.achievements[ai]
-		for _, rel := range a.Related {
-			p.union(ar.id, rel)
-		}
+		p.achievements = append(p.achievements, achRef{rs: rs, a: a})
+		achFast := -1 // worked out once, if the catalog needs it
 		for j := range a.Skills {
-			p.mergeSkill(&a.Skills[j], ai, ar)
+			se := p.complete(&a.Skills[j], a, &achFast)
+			p.mergeSkill(evidence{rs: rs, a: a, se: se})
+		}
+	}
+	if rec.hasGraph() {
+		p.graph = append(p.graph, rs)
+		p.addGraph(rec)
+	}
+}
+
+// complete returns the evidence with its reference completed from the
+// catalog and its category and field worked out again from the completed
+// reference (a name or TSC/CCS type the alignment left out); evidence the
+// catalog does not know is returned as it is.
+func (p *Passport) complete(se *SkillEvidence, a *Achievement, achFast *int) *SkillEvidence {
+	if len(p.opts.Catalog) == 0 {
+		return se
+	}
+	entry, ok := p.opts.Catalog[se.Ref.Key]
+	if !ok {
+		return se
+	}
+	if *achFast < 0 {
+		*achFast = 0
+		if p.cls.achievementFast(a) {
+			*achFast = 1
+		}
+	}
+	c := *se
+	c.Ref = p.opts.Catalog.complete(se.Ref)
+	p.cls.classify(&c, a, *achFast == 1)
+	c.Fast = c.Fast || fastSector(entry.Sector)
+	return &c
+}
+
+func (p *Passport) mergeSkill(e evidence) {
+	key := e.se.Ref.Key
+	s, ok := p.skills[key]
+	if !ok {
+		s = &skill{key: key, override: p.overrides[key]}
+		p.skills[key] = s
+	}
+	s.ev = append(s.ev, e)
+	s.fold(len(s.ev) - 1)
+}
+
+// Remove takes a credential out of the passport (the wallet deleted it, or
+// found it revoked): its achievements, its evidence and what it added to
+// stacks. The result is the same as building the passport without it.
+//
+// Cost: the evidence of the skills the record evidences is folded again
+// (no other skill is touched), and its achievements are dropped from the
+// list lazily (the list is compacted when half of it is dropped). A record
+// that relates achievements — related editions, CLR associations or
+// described stacks — also makes the passport replay the relations of every
+// other such record (not their skills); those are few.
+//
+// A record id the passport skipped is dropped from Skipped. Remove returns
+// an error wrapping ErrNotInPassport when the passport neither counts nor
+// skipped the id.
+func (p *Passport) Remove(recordID string) error {
+	dropped := p.dropSkipped(recordID)
+	rs, ok := p.recs[recordID]
+	if !ok {
+		if dropped {
+			return nil
+		}
+		return fmt.Errorf("remove %s: %w", recordID, ErrNotInPassport)
+	}
+	delete(p.recs, recordID)
+	rs.removed = true
+	rec := rs.rec
+	for i := range rec.Achievements {
+		a := &rec.Achievements[i]
+		p.deadAchs++
+		for j := range a.Skills {
+			p.dropEvidence(a.Skills[j].Ref.Key, rs)
+		}
+	}
+	if p.deadAchs > 64 && 2*p.deadAchs > len(p.achievements) {
+		p.achievements = slices.DeleteFunc(p.achievements, func(ar achRef) bool { return ar.rs.removed })
+		p.deadAchs = 0
+	}
+	if i := slices.Index(p.graph, rs); i >= 0 {
+		p.graph = slices.Delete(p.graph, i, i+1)
+		p.resetGraph()
+		for _, g := range p.graph {
+			p.addGraph(g.rec)
+		}
+	}
+	return nil
+}
+
+// dropEvidence removes a record's evidence from a skill and folds the rest
+// again; a skill left without evidence is gone (its override stays).
+func (p *Passport) dropEvidence(key string, rs *recState) {
+	s, ok := p.skills[key]
+	if !ok {
+		return
+	}
+	n := len(s.ev)
+	s.ev = slices.DeleteFunc(s.ev, func(e evidence) bool { return e.rs == rs })
+	switch {
+	case len(s.ev) == n:
+		// Already dropped (two achievements of the record evidence it).
+	case len(s.ev) == 0:
+		delete(p.skills, key)
+	default:
+		for i := range s.ev {
+			s.fold(i)
+		}
+	}
+}
+
+func (p *Passport) dropSkipped(recordID string) bool {
+	n := len(p.skipped)
+	p.skipped = slices.DeleteFunc(p.skipped, func(s Skipped) bool { return s.RecordID == recordID })
+	return len(p.skipped) < n
+}
+
+// resetGraph empties the structures built from related achievements.
+func (p *Passport) resetGraph() {
+	p.aliases = map[string]string{}
+	p.stacks = map[string]*clrStack{}
+	p.stackOrder = nil
+	p.precedes = map[string][]string{}
+	p.described = map[string]string{}
+}
+
+// addGraph takes a record's relations between achievements.
+func (p *Passport) addGraph(rec *Record) {
+	for i := range rec.Achievements {
+		a := &rec.Achievements[i]
+		for _, rel := range a.Related {
+			p.union(a.ID, rel)
 		}
 	}
 	for _, as := range rec.Associations {
@@ -295,7 +452,7 @@ func (p *Passport) merge(rec *Record) error {
 		case "exactMatchOf", "replacedBy":
 			p.union(src, dst)
 		case "precedes":
-			if !contains(p.precedes[dst], src) {
+			if !slices.Contains(p.precedes[dst], src) {
 				p.precedes[dst] = append(p.precedes[dst], src)
 			}
 		}
@@ -305,51 +462,11 @@ func (p *Passport) merge(rec *Record) error {
 			p.described[id] = name
 		}
 	}
-	return nil
-}
-
-func (p *Passport) mergeSkill(se *SkillEvidence, ai int32, ar *achRec) {
-	key := se.Ref.Key
-	s, ok := p.skills[key]
-	if !ok {
-		s = &skill{ref: se.Ref, cat: se.Category, rule: se.CategoryRule, override: p.overrides[key]}
-		p.skills[key] = s
-	} else {
-		if r := ruleRank(se.CategoryRule); r < ruleRank(s.rule) ||
-			(r == ruleRank(s.rule) && se.Category.order() < s.cat.order()) {
-			s.cat, s.rule = se.Category, se.CategoryRule
-		}
-		if s.ref.Type == "" && se.Ref.Type != "" {
-			s.ref.Type = se.Ref.Type
-		}
-	}
-	lvl := se.Level
-	date := ar.earned
-	if len(s.ev) == 0 || lvl.Value > s.best.Value || (lvl.Value == s.best.Value && date.After(s.bestAt)) {
-		s.best, s.bestAt = lvl, date
-	}
-	if date.After(s.last) {
-		s.last = date
-	}
-	s.fast = s.fast || se.Fast
-	if !hasIssuer(s.issuers, ar.issuer) {
-		s.issuers = append(s.issuers, ar.issuer)
-	}
-	s.ev = append(s.ev, evidence{record: ar.record, ach: ai, date: date, level: lvl, expired: ar.expired})
 }
 
 func hasIssuer(is []Issuer, x Issuer) bool {
 	for _, i := range is {
 		if i.ID == x.ID && (x.ID != "" || i.Name == x.Name) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
 			return true
 		}
 	}

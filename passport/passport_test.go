@@ -12,9 +12,9 @@ import (
 // aligned to its catalogue, a final project graded A and rubric-assessed
 // Mastered, tagged computer science, valid until 2030.
 func TestFixtureComplete(t *testing.T) {
-	c := Credential{RecordID: "complete", JSON: fixture(t, "complete.json"), Verified: true, Signature: "ok",
-		Validity: "ok", Status: "ok", IssuerCheck: "confirmed"}
-	p := Build([]Credential{c}, Options{Now: clock(2029, 11, 15)})
+	c := Credential{RecordID: "complete", JSON: fixture(t, "complete.json"), Verdict: Verdict{Verified: true,
+		Signature: "ok", Validity: "ok", Status: "ok", IssuerCheck: "confirmed"}}
+	p := Build([]Entry{entryOf(t, c)}, Options{Now: clock(2029, 11, 15)})
 	v := p.View()
 	require.Equal(t, 1, v.Credentials)
 	require.Empty(t, v.Skipped)
@@ -70,15 +70,18 @@ func TestFixtureComplete(t *testing.T) {
 	}
 }
 
+// TestFixtureSimple builds from credentials (BuildCredentials, the path for
+// callers that hold only files).
 func TestFixtureSimple(t *testing.T) {
 	creds := []Credential{
-		{RecordID: "simple", JSON: fixture(t, "simple.json"), Verified: true},
-		{RecordID: "complete", JSON: fixture(t, "complete.json"), Verified: true},
-		{RecordID: "noproof", JSON: fixture(t, "simple-noproof.json"), Signature: "missing", Validity: "ok"},
-		{RecordID: "expired", JSON: fixture(t, "simple-err-expired.json"), Signature: "ok", Validity: "expired", Status: "none"},
-		{RecordID: "jwt", JSON: fixture(t, "simple.jwt"), Verified: true},
+		{RecordID: "simple", JSON: fixture(t, "simple.json"), Verdict: Verdict{Verified: true}},
+		{RecordID: "complete", JSON: fixture(t, "complete.json"), Verdict: Verdict{Verified: true}},
+		{RecordID: "noproof", JSON: fixture(t, "simple-noproof.json"), Verdict: Verdict{Signature: "missing", Validity: "ok"}},
+		{RecordID: "expired", JSON: fixture(t, "simple-err-expired.json"), Verdict: Verdict{Signature: "ok",
+			Validity: "expired", Status: "none"}},
+		{RecordID: "jwt", JSON: fixture(t, "simple.jwt"), Verdict: Verdict{Verified: true}},
 	}
-	p := Build(creds, Options{Now: clock(2026, 1, 1)})
+	p := BuildCredentials(creds, Options{Now: clock(2026, 1, 1)})
 	require.Equal(t, []Skipped{
 		{RecordID: "noproof", Reason: ErrUnverified.Error()},
 		// The JWT vector's subject names no achievement.
@@ -104,73 +107,104 @@ func TestFixtureSimple(t *testing.T) {
 
 func TestBuildEqualsAddingOneByOne(t *testing.T) {
 	creds := corpus(t, 3000, 9)
-	creds = append(creds, creds[17]) // a repeated record id
-	creds[100].Status = "revoked"
-	creds[200].JSON = []byte("{broken")
+	in := entries(t, creds)
+	in = append(in, in[17]) // a repeated record id
+	in[100].Verdict.Status = "revoked"
+	old := *in[200].Record
+	old.Version = RecordVersion + 1
+	in[200].Record = &old // a record of another version
+	in = append(in, Entry{Verdict: verified})
 	opts := Options{Now: clock(2026, 6, 1)}
 
-	parallel := Build(creds, Options{Now: opts.Now, Workers: 4})
-	serial := Build(creds, Options{Now: opts.Now, Workers: 1})
+	built := Build(in, opts)
 	added := Build(nil, opts)
 	var addErrs []string
-	for _, c := range creds {
-		if err := added.Add(c); err != nil {
-			addErrs = append(addErrs, c.RecordID)
+	for _, e := range in {
+		if err := added.Add(e); err != nil {
+			addErrs = append(addErrs, err.Error())
 		}
 	}
-	want, err := json.Marshal(serial)
+	// Add reports failures instead of listing them.
+	require.Equal(t, []string{
+		"add rec-000100: " + ErrRevoked.Error(),
+		"add rec-000200: record rec-000200: " + ErrRecordVersion.Error() + ": version 2, want 1",
+		"add rec-000017: " + ErrDuplicate.Error(),
+		"add : " + ErrInvalidRecord.Error() + ": no record",
+	}, addErrs)
+	require.Empty(t, added.Skipped())
+	require.Len(t, built.Skipped(), 4)
+	require.Equal(t, 3000-2, built.Len())
+	require.JSONEq(t, viewJSON(t, built, "skipped"), viewJSON(t, added))
+
+	// The same credentials as bytes, normalised on the way.
+	creds = append(creds, creds[17])
+	creds[100].Status = "revoked"
+	creds[200].JSON = []byte("{broken")
+	fromBytes := BuildCredentials(creds, opts)
+	require.Equal(t, []string{"rec-000100", "rec-000200", "rec-000017"}, skippedIDs(fromBytes))
+	require.JSONEq(t, viewJSON(t, built, "skipped"), viewJSON(t, fromBytes, "skipped"))
+}
+
+// viewJSON is the passport's JSON without the given top-level keys.
+func viewJSON(t testing.TB, p *Passport, drop ...string) string {
+	t.Helper()
+	b, err := json.Marshal(p)
 	require.NoError(t, err)
-	for _, p := range []*Passport{parallel, added} {
-		got, err := json.Marshal(p)
-		require.NoError(t, err)
-		if p == added {
-			// Add reports failures instead of listing them.
-			require.Equal(t, []string{creds[100].RecordID, creds[200].RecordID, creds[17].RecordID}, addErrs)
-			require.Empty(t, p.Skipped())
-			var a, b map[string]any
-			require.NoError(t, json.Unmarshal(got, &a))
-			require.NoError(t, json.Unmarshal(want, &b))
-			delete(b, "skipped")
-			require.Equal(t, b, a)
-			continue
-		}
-		require.JSONEq(t, string(want), string(got))
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, k := range drop {
+		delete(m, k)
 	}
-	require.Len(t, serial.Skipped(), 3)
-	require.Equal(t, 3001-3, serial.Len())
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	return string(out)
+}
+
+func skippedIDs(p *Passport) []string {
+	var ids []string
+	for _, s := range p.Skipped() {
+		ids = append(ids, s.RecordID)
+	}
+	return ids
 }
 
 func TestAddErrors(t *testing.T) {
 	p := Build(nil, Options{Now: clock(2026, 1, 1)})
-	good := badge{name: "SQL"}.cred(t, "1")
+	good := badge{name: "SQL"}.entry(t, "1")
 	require.NoError(t, p.Add(good))
+	with := func(id string, f func(r *Record)) *Record {
+		r := badge{name: "Welding"}.record(t, id)
+		f(&r)
+		return &r
+	}
 	tests := []struct {
 		name string
-		c    Credential
+		e    Entry
 		want error
 	}{
 		{"same record again", good, ErrDuplicate},
-		{"unverified", Credential{RecordID: "2", JSON: good.JSON}, ErrUnverified},
-		{"revoked", Credential{RecordID: "3", JSON: good.JSON, Verified: true, Status: "revoked"}, ErrRevoked},
-		{"not JSON", Credential{RecordID: "4", JSON: []byte("<xml/>"), Verified: true}, ErrNotJSON},
-		{"endorsement", Credential{RecordID: "5", JSON: []byte(`{"type":["EndorsementCredential"],"credentialSubject":{}}`), Verified: true}, ErrNoAchievement},
+		{"unverified", Entry{Record: with("2", func(*Record) {})}, ErrUnverified},
+		{"revoked", Entry{Record: with("3", func(*Record) {}), Verdict: Verdict{Verified: true, Status: "revoked"}}, ErrRevoked},
+		{"no record", Entry{Verdict: verified}, ErrInvalidRecord},
+		{"another version", Entry{Record: with("4", func(r *Record) { r.Version = 0 }), Verdict: verified}, ErrRecordVersion},
+		{"no achievement", Entry{Record: with("5", func(r *Record) { r.Achievements = nil }), Verdict: verified}, ErrNoAchievement},
+		{"skill without key", Entry{Record: with("6", func(r *Record) { r.Achievements[0].Skills[0].Ref.Key = "" }),
+			Verdict: verified}, ErrInvalidRecord},
+		{"no record id", Entry{Record: with("", func(*Record) {}), Verdict: verified}, ErrInvalidRecord},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before, err := json.Marshal(p)
-			require.NoError(t, err)
-			err = p.Add(tc.c)
+			before := viewJSON(t, p)
+			err := p.Add(tc.e)
 			require.ErrorIs(t, err, tc.want)
-			require.ErrorContains(t, err, "add "+tc.c.RecordID+": ")
-			after, err := json.Marshal(p)
-			require.NoError(t, err)
-			require.JSONEq(t, string(before), string(after), "the passport is unchanged")
+			require.ErrorContains(t, err, "add ")
+			require.JSONEq(t, before, viewJSON(t, p), "the passport is unchanged")
 		})
 	}
 }
 
 func TestViewShape(t *testing.T) {
-	p := Build(corpus(t, 200, 3), Options{Now: clock(2026, 6, 1)})
+	p := Build(entries(t, corpus(t, 200, 3)), Options{Now: clock(2026, 6, 1)})
 	a, err := json.Marshal(p)
 	require.NoError(t, err)
 	b, err := json.Marshal(p)
@@ -202,17 +236,21 @@ func TestViewShape(t *testing.T) {
 	require.True(t, strings.HasPrefix(string(a), `{"generatedAt":"2026-06-01T00:00:00Z","credentials":200,"skills":[`))
 }
 
-func TestPassportKeepsNoCredentialText(t *testing.T) {
-	// Mutating the caller's bytes after Build must not change the passport
-	// (strings are copied, not views into the JSON).
+func TestRecordKeepsNoCredentialText(t *testing.T) {
+	// Mutating the caller's bytes after Normalize must not change the record
+	// or a passport built from it.
 	c := badge{name: "Welding", issuerName: "Trade School"}.cred(t, "1")
-	p := Build([]Credential{c}, Options{Now: clock(2026, 1, 1)})
-	before, err := json.Marshal(p)
+	rec, err := Normalize(c)
 	require.NoError(t, err)
+	p := Build([]Entry{{Record: &rec, Verdict: c.Verdict}}, Options{Now: clock(2026, 1, 1)})
+	before, err := EncodeRecord(&rec)
+	require.NoError(t, err)
+	view := viewJSON(t, p)
 	for i := range c.JSON {
 		c.JSON[i] = 'x'
 	}
-	after, err := json.Marshal(p)
+	after, err := EncodeRecord(&rec)
 	require.NoError(t, err)
 	require.Equal(t, string(before), string(after))
+	require.Equal(t, view, viewJSON(t, p))
 }

@@ -74,7 +74,7 @@ func progressByID(t *testing.T, ps []Progress, id string) Progress {
 func TestPathwayProgress(t *testing.T) {
 	defs, err := ParsePathways(strings.NewReader(pathwayFileJSON))
 	require.NoError(t, err)
-	p := Build(learner(t), Options{Now: clock(2026, 1, 1), Pathways: defs})
+	p := Build(entries(t, learner(t)), Options{Now: clock(2026, 1, 1), Pathways: defs})
 	ps := p.Pathways()
 	require.Len(t, ps, 5)
 
@@ -108,8 +108,8 @@ func TestPathwayProgress(t *testing.T) {
 
 	// One more credential completes the stacks that were waiting on it, and
 	// the nested one with them.
-	require.NoError(t, p.Add(badge{id: "https://x.example/ach/stats", name: "Statistics"}.cred(t, "stats")))
-	require.NoError(t, p.Add(badge{name: "Mentoring"}.cred(t, "mentor")))
+	require.NoError(t, p.Add(badge{id: "https://x.example/ach/stats", name: "Statistics"}.entry(t, "stats")))
+	require.NoError(t, p.Add(badge{name: "Mentoring"}.entry(t, "mentor")))
 	ps = p.Pathways()
 	require.True(t, progressByID(t, ps, "cdp").Complete)
 	require.True(t, progressByID(t, ps, "people").Complete)
@@ -124,7 +124,7 @@ func TestRelatedAchievementCounts(t *testing.T) {
 	require.NoError(t, err)
 	creds := append(learner(t), badge{id: "https://x.example/ach/stats-2025", name: "Statistics (2025 edition)",
 		related: []string{"https://x.example/ach/stats"}}.cred(t, "stats2"))
-	p := Build(creds, Options{Now: clock(2026, 1, 1), Pathways: defs})
+	p := Build(entries(t, creds), Options{Now: clock(2026, 1, 1), Pathways: defs})
 	require.True(t, progressByID(t, p.Pathways(), "cdp").Complete)
 }
 
@@ -148,7 +148,7 @@ func clrCredential(t testing.TB, achievements [][2]string, described map[string]
 			"achievement": desc, "association": as},
 	})
 	require.NoError(t, err)
-	return Credential{RecordID: "clr", JSON: raw, Verified: true}
+	return Credential{RecordID: "clr", JSON: raw, Verdict: verified}
 }
 
 func TestCLRStacks(t *testing.T) {
@@ -169,7 +169,7 @@ func TestCLRStacks(t *testing.T) {
 			{"precedes", m2, m3},
 			{"replacedBy", m3b, m3},
 		})
-	p := Build([]Credential{c}, Options{Now: clock(2026, 1, 1)})
+	p := Build([]Entry{entryOf(t, c)}, Options{Now: clock(2026, 1, 1)})
 	ps := p.Pathways()
 	require.Len(t, ps, 1)
 	st := ps[0]
@@ -180,11 +180,11 @@ func TestCLRStacks(t *testing.T) {
 	require.Equal(t, []string{"Module 2"}, st.Next, "module 2 precedes module 3")
 
 	// Module 2 arrives on its own; module 3's retired edition counts for it.
-	require.NoError(t, p.Add(badge{id: m2, name: "Module 2"}.cred(t, "m2")))
+	require.NoError(t, p.Add(badge{id: m2, name: "Module 2"}.entry(t, "m2")))
 	st = p.Pathways()[0]
 	require.Equal(t, "2 of 3 toward Cloud Practitioner Certificate", st.Summary)
 	require.Equal(t, []string{"Module 3"}, st.Next)
-	require.NoError(t, p.Add(badge{id: m3b, name: "Module 3 (retired)"}.cred(t, "m3b")))
+	require.NoError(t, p.Add(badge{id: m3b, name: "Module 3 (retired)"}.entry(t, "m3b")))
 	st = p.Pathways()[0]
 	require.True(t, st.Complete)
 	require.Equal(t, []string{"clr:" + cert}, p.View().Completed)

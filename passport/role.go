@@ -208,7 +208,7 @@ func gapFor(rs RoleSkill, s *skill, matchedBy string, now time.Time, roleMaxAge 
 		return g
 	}
 	g.MatchedBy = matchedBy
-	have := s.best
+	have := s.level()
 	g.Have = &have
 	g.LastEvidenced = s.last
 	maxAge := rs.MaxAge

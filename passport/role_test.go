@@ -95,7 +95,7 @@ func TestGaps(t *testing.T) {
 		badge{name: "Data Visualisation", validFrom: "2020-01-01T00:00:00Z"}.cred(t, "dv"),
 		// Statistics: missing.
 	}
-	p := Build(creds, Options{Now: clock(2026, 6, 1), Role: &role})
+	p := Build(entries(t, creds), Options{Now: clock(2026, 6, 1), Role: &role})
 	g := p.View().Gaps
 	require.NotNil(t, g)
 	require.Equal(t, "Data Analyst", g.Role)
@@ -146,7 +146,7 @@ func TestGapsMatchByNameAndFreshness(t *testing.T) {
 		badge{name: "QA", validFrom: "2025-01-01T00:00:00Z", align: []map[string]any{sfwAlign("Quality Assurance", "ICT-DIT-3010-1.1")}}.cred(t, "qa"),
 		badge{name: "Kubernetes", validFrom: "2023-01-01T00:00:00Z"}.cred(t, "k8s"), // fast field: stale after 2 years
 	}
-	p := Build(creds, Options{Now: clock(2026, 1, 1)})
+	p := Build(entries(t, creds), Options{Now: clock(2026, 1, 1)})
 	g := p.Gaps(role)
 	require.Equal(t, GapMet, g.Skills[0].Status)
 	require.Equal(t, "name", g.Skills[0].MatchedBy)

@@ -17,8 +17,9 @@ import (
 //	  "credentials": 12,                          credentials counted
 //	  "skills": [{                                by category (display order), then level (highest
 //	                                              first), name, key
-//	    "key": "sfw:ICT-DIT-010", "name": "Quality Assurance",
-//	    "framework": "SkillsFuture", "code": "ICT-DIT-4010-1.1", "type": "TSC",
+//	    "key": "sfw:ICT-DIT-010", "name": "Quality Assurance",   name, framework and code of the
+//	    "framework": "SkillsFuture", "code": "ICT-DIT-4010-1.1", best evidence (the level shown)
+//	    "type": "TSC",
 //	    "category": "functional", "categoryLabel": "Functional / Technical",
 //	    "categoryRule": "framework",              override|framework|tag|name|achievementType|default
 //	    "level": {"value": 0.6667, "label": "Proficiency 4", "scale": "proficiency"},
@@ -27,7 +28,7 @@ import (
 //	    "lastEvidenced": "2025-11-02T00:00:00Z",
 //	    "freshness": {"state": "fresh", "field": "fast", "halfLifeDays": 365, "ageDays": 180, "score": 0.7105},
 //	    "evidence": [{"record": "…", "achievement": "…", "achievementId": "…", "issuer": {…},
-//	                  "date": "…", "level": {…}, "expired": false}]   oldest first
+//	                  "code": "…", "date": "…", "level": {…}, "expired": false}]   oldest first
 //	  }],
 //	  "achievements": [{"id", "name", "type", "record", "issuer", "earned", "level", "expired"}],
 //	                                              in the order credentials were added
@@ -49,7 +50,10 @@ type View struct {
 	Skipped      []Skipped         `json:"skipped,omitempty"`
 }
 
-// SkillView is one skill with all its evidence.
+// SkillView is one skill with all its evidence. Name, Framework, Code and
+// Level are those of the skill's best evidence (the highest level, the
+// newest of equals, the first of those): a SkillsFuture skill held at
+// proficiency 3 and 5 shows the level-5 code and label.
 type SkillView struct {
 	Key           string         `json:"key"`
 	Name          string         `json:"name"`
@@ -69,13 +73,16 @@ type SkillView struct {
 
 // EvidenceView is one credential's evidence of a skill.
 type EvidenceView struct {
-	RecordID      string    `json:"record"`
-	Achievement   string    `json:"achievement"`
-	AchievementID string    `json:"achievementId,omitempty"`
-	Issuer        Issuer    `json:"issuer"`
-	Date          time.Time `json:"date,omitzero"`
-	Level         Level     `json:"level"`
-	Expired       bool      `json:"expired,omitempty"`
+	RecordID      string `json:"record"`
+	Achievement   string `json:"achievement"`
+	AchievementID string `json:"achievementId,omitempty"`
+	Issuer        Issuer `json:"issuer"`
+	// Code is the framework code this piece of evidence aligns to (for
+	// SkillsFuture, the code of the level it evidences).
+	Code    string    `json:"code,omitempty"`
+	Date    time.Time `json:"date,omitzero"`
+	Level   Level     `json:"level"`
+	Expired bool      `json:"expired,omitempty"`
 }
 
 // AchievementView is one earned achievement.
@@ -109,7 +116,7 @@ func (p *Passport) View() View {
 	now := p.now()
 	v := View{
 		GeneratedAt:  now,
-		Credentials:  len(p.seen),
+		Credentials:  len(p.recs),
 		Skills:       p.Skills(),
 		Achievements: p.Achievements(),
 		Pathways:     p.Pathways(),
@@ -141,17 +148,17 @@ func (p *Passport) Skills() []SkillView {
 		if s.override != "" {
 			rule = ruleOverride
 		}
+		ref := s.ref()
 		sv := SkillView{
-			Key: s.ref.Key, Name: s.ref.Name, Framework: s.ref.Framework, Code: s.ref.Code, Type: s.ref.Type,
+			Key: ref.Key, Name: ref.Name, Framework: ref.Framework, Code: ref.Code, Type: ref.Type,
 			Category: c, CategoryLabel: c.Label(), CategoryRule: rule,
-			Level: s.best, Issuers: slices.Clone(s.issuers), EvidenceCount: len(s.ev), LastEvidenced: s.last,
+			Level: s.level(), Issuers: slices.Clone(s.issuers), EvidenceCount: len(s.ev), LastEvidenced: s.last,
 			Freshness: FreshnessAt(s.last, now, fieldOf(s.fast, c), hl),
 			Evidence:  make([]EvidenceView, len(s.ev)),
 		}
 		for i, e := range s.ev {
-			a := &p.achievements[e.ach]
-			sv.Evidence[i] = EvidenceView{RecordID: e.record, Achievement: a.name, AchievementID: a.id,
-				Issuer: a.issuer, Date: e.date, Level: e.level, Expired: e.expired}
+			sv.Evidence[i] = EvidenceView{RecordID: e.rs.rec.RecordID, Achievement: e.a.Name, AchievementID: e.a.ID,
+				Issuer: e.a.Issuer, Code: e.se.Ref.Code, Date: e.a.Earned, Level: e.se.Level, Expired: e.rs.expired}
 		}
 		slices.SortStableFunc(sv.Evidence, func(a, b EvidenceView) int {
 			return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.RecordID, b.RecordID))
@@ -170,10 +177,23 @@ func (p *Passport) Skills() []SkillView {
 
 // Achievements lists the earned achievements in the order they were added.
 func (p *Passport) Achievements() []AchievementView {
-	out := make([]AchievementView, len(p.achievements))
-	for i, a := range p.achievements {
-		out[i] = AchievementView{ID: a.id, Name: a.name, Type: a.typ, RecordID: a.record, Issuer: a.issuer,
-			Earned: a.earned, Level: a.level, Expired: a.expired}
+	out := make([]AchievementView, 0, len(p.achievements)-p.deadAchs)
+	var levels []Level // the caller's copies, not the records'
+	for _, ar := range p.achievements {
+		if ar.rs.removed {
+			continue
+		}
+		a := ar.a
+		var l *Level
+		if a.Level != nil {
+			if len(levels) == cap(levels) {
+				levels = make([]Level, 0, 256)
+			}
+			levels = append(levels, *a.Level)
+			l = &levels[len(levels)-1]
+		}
+		out = append(out, AchievementView{ID: a.ID, Name: a.Name, Type: a.Type, RecordID: ar.rs.rec.RecordID,
+			Issuer: a.Issuer, Earned: a.Earned, Level: l, Expired: ar.rs.expired})
 	}
 	return out
 }
@@ -187,10 +207,11 @@ func (p *Passport) Expiring() []Expiring {
 		win = DefaultExpiryWindow
 	}
 	out := []Expiring{}
-	for _, c := range p.creds {
-		if c.validUntil.After(now) && !c.validUntil.After(now.Add(win)) {
-			out = append(out, Expiring{RecordID: c.record, Name: c.name, Issuer: c.issuer, ValidUntil: c.validUntil,
-				DaysLeft: int(math.Ceil(float64(c.validUntil.Sub(now)) / float64(day)))})
+	for _, rs := range p.recs {
+		r := rs.rec
+		if u := r.ValidUntil; u.After(now) && !u.After(now.Add(win)) {
+			out = append(out, Expiring{RecordID: r.RecordID, Name: orDefault(r.Name, r.Achievements[0].Name),
+				Issuer: r.Issuer, ValidUntil: u, DaysLeft: int(math.Ceil(float64(u.Sub(now)) / float64(day)))})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Expiring) int {
@@ -208,18 +229,22 @@ type holdings struct {
 
 func (p *Passport) holdings() holdings {
 	h := holdings{byID: make(map[string]Level, len(p.achievements)), byName: make(map[string]Level, len(p.achievements))}
-	for _, a := range p.achievements {
-		l := Awarded
-		if a.level != nil {
-			l = *a.level
+	for _, ar := range p.achievements {
+		if ar.rs.removed {
+			continue
 		}
-		if a.id != "" {
-			root := p.find(a.id)
+		a := ar.a
+		l := Awarded
+		if a.Level != nil {
+			l = *a.Level
+		}
+		if a.ID != "" {
+			root := p.find(a.ID)
 			if old, ok := h.byID[root]; !ok || l.Value > old.Value {
 				h.byID[root] = l
 			}
 		}
-		n := normName(a.name)
+		n := normName(a.Name)
 		if old, ok := h.byName[n]; !ok || l.Value > old.Value {
 			h.byName[n] = l
 		}
@@ -257,9 +282,9 @@ func (p *Passport) pathwayDefs() []Pathway {
 		ids[d.ID] = true
 	}
 	names := map[string]string{}
-	for _, a := range p.achievements {
-		if _, ok := names[a.id]; !ok {
-			names[a.id] = a.name
+	for _, ar := range p.achievements {
+		if _, ok := names[ar.a.ID]; !ok && !ar.rs.removed {
+			names[ar.a.ID] = ar.a.Name
 		}
 	}
 	nameOf := func(id string) string {
@@ -336,7 +361,7 @@ func (p *Passport) meets(rq Requirement, h holdings, byID map[string]*Pathway, m
 		return p.progress(sub, h, byID, memo, visiting).Complete
 	case rq.Skill != "":
 		s, ok := p.skills[rq.Skill]
-		return ok && atLeast(s.best)
+		return ok && atLeast(s.level())
 	case rq.Achievement != "":
 		l, ok := h.byID[p.find(rq.Achievement)]
 		return ok && atLeast(l)
@@ -395,9 +420,9 @@ func (p *Passport) Gaps(r Role) GapReport {
 			if byName == nil {
 				byName = make(map[string]*skill, len(p.skills))
 				for _, sk := range p.skills {
-					n := normName(sk.ref.Name)
-					if old, ok := byName[n]; !ok || sk.best.Value > old.best.Value ||
-						(sk.best.Value == old.best.Value && sk.ref.Key < old.ref.Key) {
+					n := normName(sk.ref().Name)
+					if old, ok := byName[n]; !ok || sk.level().Value > old.level().Value ||
+						(sk.level().Value == old.level().Value && sk.key < old.key) {
 						byName[n] = sk
 					}
 				}

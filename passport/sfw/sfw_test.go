@@ -216,7 +216,7 @@ func TestCatalog(t *testing.T) {
 	b := []byte(`{"type":["VerifiableCredential","OpenBadgeCredential"],"issuer":{"id":"did:web:x"},
 		"validFrom":"2025-05-01T00:00:00Z","credentialSubject":{"achievement":{"id":"urn:a","name":"Workshop",
 		"alignment":[{"targetCode":"CCS-COM-I","targetFramework":"SkillsFuture"},{"targetCode":"ICT-DIT-3007-1.1","targetFramework":"SkillsFuture"}]}}}`)
-	p := passport.Build([]passport.Credential{{RecordID: "1", JSON: b, Verified: true}},
+	p := passport.BuildCredentials([]passport.Credential{{RecordID: "1", JSON: b, Verdict: passport.Verdict{Verified: true}}},
 		passport.Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }, Catalog: cat})
 	skills := p.Skills()
 	require.Len(t, skills, 2)
@@ -277,7 +277,7 @@ func TestRoleGapsEndToEnd(t *testing.T) {
 	b := []byte(`{"type":["VerifiableCredential","OpenBadgeCredential"],"issuer":{"id":"did:web:x"},
 		"validFrom":"2025-05-01T00:00:00Z","credentialSubject":{"achievement":{"id":"urn:a","name":"Dashboards",
 		"alignment":[{"targetCode":"ICT-DIT-4007-1.1","targetFramework":"SkillsFuture"},{"targetCode":"ICT-DIT-2010-1.1","targetFramework":"SkillsFuture"}]}}}`)
-	p := passport.Build([]passport.Credential{{RecordID: "1", JSON: b, Verified: true}},
+	p := passport.BuildCredentials([]passport.Credential{{RecordID: "1", JSON: b, Verdict: passport.Verdict{Verified: true}}},
 		passport.Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }, Catalog: fw.Catalog()})
 	g := p.Gaps(role)
 	require.Equal(t, []passport.GapStatus{passport.GapMet, passport.GapBelow, passport.GapMissing},
