@@ -20,10 +20,13 @@ type Verdict struct {
 }
 
 // Counts reports whether the verdict lets the credential contribute, and
-// why not. A credential counts when it verified; an expired one also counts
-// (its skills were evidenced, only the credential lapsed) when its signature
-// is ok, its status is ok or none, and its issuer is not a mismatch. Revoked
-// and suspended credentials never count.
+// why not. A credential counts when it verified, and also when the only
+// shortfall is one the passport can live with: it expired (its skills were
+// evidenced, only the credential lapsed) or its status list could not be
+// checked (status unknown: offline, or a status method Skillpass cannot read;
+// the credential itself says so). Either way its signature must be ok, its
+// issuer not a mismatch, and its validity must have begun. Revoked and
+// suspended credentials never count.
 func (v Verdict) Counts() error {
 	switch v.Status {
 	case "revoked", "suspended":
@@ -32,8 +35,10 @@ func (v Verdict) Counts() error {
 	if v.Verified {
 		return nil
 	}
-	if v.Validity == "expired" && v.Signature == "ok" && (v.Status == "ok" || v.Status == "none") &&
-		v.IssuerCheck != "mismatch" {
+	genuine := v.Signature == "ok" && v.IssuerCheck != "mismatch"
+	started := v.Validity == "ok" || v.Validity == "expired"
+	knownOrUnknown := v.Status == "ok" || v.Status == "none" || v.Status == "unknown"
+	if genuine && started && knownOrUnknown {
 		return nil
 	}
 	return ErrUnverified
