@@ -178,7 +178,7 @@ func setChecks(s *Summary, vr *verify.Result) {
 	s.Checks = Checks(vr.Checks)
 }
 
-// put stores rec and its index entry and, when log is not nil, appends log
+// put stores rec, its index entry and its passport record and, when log is not nil, appends log
 // to the activity log, all in one transaction.
 func (w *Wallet) put(rec *Record, log *Entry) error {
 	full, err := json.Marshal(rec)
@@ -195,6 +195,9 @@ func (w *Wallet) put(rec *Record, log *Entry) error {
 		}
 		if err := tx.Put(bucketIndex, rec.ID, sum); err != nil {
 			return fmt.Errorf("store credential index: %w", err)
+		}
+		if err := putPassportRecord(tx, rec); err != nil {
+			return err
 		}
 		if log != nil {
 			if _, err := appendActivity(tx, *log); err != nil {
@@ -362,6 +365,9 @@ func (w *Wallet) Delete(id string) error {
 			return fmt.Errorf("delete credential %s: %w", full, err)
 		}
 		if err := tx.Delete(bucketIndex, full); err != nil {
+			return fmt.Errorf("delete credential %s: %w", full, err)
+		}
+		if err := tx.Delete(bucketPassport, full); err != nil {
 			return fmt.Errorf("delete credential %s: %w", full, err)
 		}
 		_, err := appendActivity(tx, e)
