@@ -70,6 +70,7 @@ type opts struct {
 	json       bool
 	offline    bool
 	offlineDir string
+	role       string
 	args       []string
 }
 
@@ -142,6 +143,7 @@ func parse(args []string, stderr io.Writer) (string, *opts, error) {
 	fs.BoolVar(&o.json, "json", false, "JSON output")
 	fs.BoolVar(&o.offline, "offline", false, "never use the network")
 	fs.StringVar(&o.offlineDir, "offline-dir", "", "serve https URLs from this folder")
+	fs.StringVar(&o.role, "role", "", "role profile file for a gap analysis")
 	var pos []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
@@ -186,6 +188,8 @@ func run(args []string, env Env) error {
 		return cmdIdentities(o, env)
 	case "verify":
 		return cmdVerify(o, env)
+	case "passport":
+		return cmdPassport(o, env)
 	case "backup":
 		return cmdBackup(o, env)
 	case "restore":

@@ -15,6 +15,9 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
   list [--json]                 list the credentials in the wallet
   show ID [--json]              verify one credential again and show its checks
   identities [--json]           list the wallet's own DIDs
+  passport [--json] [--role FILE]
+                                your skills by category, level and freshness;
+                                pathways, expiring credentials, gaps against a role
   backup OUT                    write the whole wallet, encrypted, to the new file OUT
   restore IN                    add what a backup holds to the wallet (made first if
                                 there is none); nothing is stored twice
@@ -68,6 +71,9 @@ const (
 	msgNotVerified     = "NOT VERIFIED"
 	msgVerifyDash      = "verify reads standard input only once: use - at most once"
 	msgReadFile        = "read %s: %w"
+	msgPassportHead    = "Skills passport: %d credentials, %d skills (as of %s)\n"
+	msgPassportEmpty   = "No skills yet: import credentials with `skillpass-cli import FILE`.\n"
+	msgRoleHint        = "a role profile is a JSON file; see the passport package documentation for its format"
 	msgOfflineBoth     = "--offline and --offline-dir together: --offline-dir already keeps verification off the network"
 )
 
