@@ -1,7 +1,9 @@
 // Command skillpass-bench is `make bench`: one run that measures Skillpass
 // (Go benchmarks, our verifier in process and as `skillpass-cli verify`) and
 // the peer verifier (../shared/peers/dcc-verifier, run with Node) side by
-// side on the same generated corpus, and prints a table with ratios and aims.
+// side on the same generated corpus, then the skills passport and the QR
+// codes (payload size and QR version of plain JSON, zlib+base45 and SP1),
+// and prints a table with ratios and aims.
 //
 // Usage:
 //

@@ -121,6 +121,8 @@ func (t *testBinary) list(ctx context.Context, re string) ([]string, error) {
 
 // benchRun is one `go test -run '^$' -bench RE -benchmem` invocation.
 type benchRun struct {
+	// Section is the report section the run belongs to (sectionGo, ...).
+	Section   string        `json:"section"`
 	Package   string        `json:"package"`
 	Pattern   string        `json:"pattern"`
 	Benchtime string        `json:"benchtime"`

@@ -46,15 +46,7 @@ func met(ok bool) string {
 func goRows(runs []benchRun) []row {
 	var rows []row
 	for _, r := range runs {
-		seen := map[string]bool{}
-		var order []string
-		for _, res := range r.Results {
-			if !seen[res.Name] {
-				seen[res.Name] = true
-				order = append(order, res.Name)
-			}
-		}
-		for _, name := range order {
+		for _, name := range resultNames(r) {
 			rows = append(rows, benchRow(r.Results, name))
 			if name == "VerifyEd25519Signature2020/aries" {
 				if ours, ok := metricOf(r.Results, "VerifyEd25519Signature2020/ours", "ns/op"); ok {
@@ -65,24 +57,53 @@ func goRows(runs []benchRun) []row {
 				}
 			}
 		}
-		// Top-level benchmarks of the pattern with no result line failed.
-		for _, want := range patternNames(r.Pattern) {
-			short := strings.TrimPrefix(want, "Benchmark")
-			found := false
-			for _, name := range order {
-				if name == short || strings.HasPrefix(name, short+"/") {
-					found = true
-				}
-			}
-			if !found {
-				fr := row{Name: short, Time: "FAILED", Extra: "see the end of the report"}
-				fr.Aim, _ = aimOf(short, 0, 0)
-				fr.Met = "-"
-				rows = append(rows, fr)
-			}
+		for _, short := range missingNames(r) {
+			fr := failedRow(short)
+			fr.Aim, _ = aimOf(short, 0, 0)
+			rows = append(rows, fr)
 		}
 	}
 	return rows
+}
+
+// resultNames returns the distinct result names of a run (e.g.
+// "VerifyEd25519Signature2020/ours"), in the order they first appear.
+func resultNames(r benchRun) []string {
+	seen := map[string]bool{}
+	var order []string
+	for _, res := range r.Results {
+		if !seen[res.Name] {
+			seen[res.Name] = true
+			order = append(order, res.Name)
+		}
+	}
+	return order
+}
+
+// missingNames returns the top-level benchmarks of the run's pattern,
+// without the "Benchmark" prefix, that printed no result line (they
+// failed).
+func missingNames(r benchRun) []string {
+	var missing []string
+	for _, want := range patternNames(r.Pattern) {
+		short := strings.TrimPrefix(want, "Benchmark")
+		found := false
+		for _, res := range r.Results {
+			if res.Name == short || strings.HasPrefix(res.Name, short+"/") {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, short)
+		}
+	}
+	return missing
+}
+
+// failedRow is the row of a benchmark that printed no result.
+func failedRow(name string) row {
+	return row{Name: name, Time: "FAILED", Extra: "see the end of the report", Aim: "-", Met: "-"}
 }
 
 // patternNames splits "^(A|B)$" into A and B.
@@ -288,16 +309,17 @@ func renderReport(w io.Writer, rep *report) {
 
 	if len(rep.GoRows) > 0 {
 		fmt.Fprintln(w, "\n1. Go benchmarks (go test -c, then -test.run '^$' -test.bench ... -test.benchmem)")
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  benchmark\ttime/op\tB/op\tallocs/op\tother\taim\tmet")
-		for _, r := range rep.GoRows {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Time, dash(r.Mem), dash(r.Allocs), dash(r.Extra), r.Aim, r.Met)
-		}
-		tw.Flush()
+		renderRows(w, rep.GoRows)
 	}
 
 	if rep.Corpus != nil {
 		renderSideBySide(w, rep)
+	}
+	if len(rep.PassportRows) > 0 {
+		renderPassport(w, rep.PassportRows)
+	}
+	if rep.QR != nil {
+		renderQR(w, rep.QR)
 	}
 
 	if len(rep.Notes) > 0 {

@@ -1,9 +1,11 @@
 // Package benchrun is `make bench`: it measures Skillpass and prints the
 // measurements side by side in one table, with ratios and aims.
 //
-// It runs the Go benchmarks of wallet/verify and wallet as child processes
-// (test binaries built with `go test -c`, run with -test.run '^$'
-// -test.bench ... -test.benchmem) and parses their result lines; generates
+// It runs the Go benchmarks of wallet/verify, wallet, passport and wallet/qr
+// as child processes (test binaries built with `go test -c`, run with
+// -test.run '^$' -test.bench ... -test.benchmem) and parses their result
+// lines, custom metrics included (the passport's memory, the QR payload
+// sizes and versions); generates
 // a deterministic corpus of Open Badges 3.0 credentials (plus the 1EdTech
 // vectors in testdata/ob30) with an offline folder for everything they
 // reference; and verifies that corpus with our verifier (in this process,
@@ -43,6 +45,8 @@ type config struct {
 	importBT   string
 	openBT     string
 	kdfBT      string
+	passportBT string
+	qrBT       string
 	count      int
 	runs       int
 	skipGo     bool
@@ -102,9 +106,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.importBT, "import-benchtime", "1x", "-benchtime of BenchmarkImport1000")
 	fs.StringVar(&cfg.openBT, "open-benchtime", "5x", "-benchtime of BenchmarkOpen10k")
 	fs.StringVar(&cfg.kdfBT, "kdf-benchtime", "3x", "-benchtime of BenchmarkKDF")
+	fs.StringVar(&cfg.passportBT, "passport-benchtime", "0.5s", "-benchtime of the passport benchmarks")
+	fs.StringVar(&cfg.qrBT, "qr-benchtime", "0.5s", "-benchtime of the QR image benchmarks (BenchmarkQRSize always runs -benchtime=1x -count=1)")
 	fs.IntVar(&cfg.count, "count", 3, "-count of every Go benchmark (medians are reported)")
 	fs.IntVar(&cfg.runs, "runs", 1, "whole-corpus runs of skillpass-cli and of the peer (median wall time is reported)")
-	fs.BoolVar(&cfg.skipGo, "skip-go", false, "skip the Go benchmarks")
+	fs.BoolVar(&cfg.skipGo, "skip-go", false, "skip the Go benchmarks (sections 1, 3 and 4)")
 	fs.BoolVar(&cfg.skipPeer, "skip-peer", false, "do not run the peer")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the generated corpus and test binaries (their folder is printed)")
 	fs.BoolVar(&cfg.jsonOut, "json", false, "print the report as JSON instead of the table")
@@ -177,10 +183,13 @@ type report struct {
 	Settings  []string   `json:"settings"`
 	GoBench   []benchRun `json:"goBenchmarks,omitempty"`
 	GoRows    []row      `json:"goRows,omitempty"`
-	Corpus    *corpus    `json:"corpus,omitempty"`
-	InProcess *inProcess `json:"inProcess,omitempty"`
-	CLI       *wholeRun  `json:"cli,omitempty"`
-	Peer      *wholeRun  `json:"peer,omitempty"`
+	// PassportRows and QR are the Go benchmarks of passport and wallet/qr.
+	PassportRows []row      `json:"passportRows,omitempty"`
+	QR           *qrReport  `json:"qr,omitempty"`
+	Corpus       *corpus    `json:"corpus,omitempty"`
+	InProcess    *inProcess `json:"inProcess,omitempty"`
+	CLI          *wholeRun  `json:"cli,omitempty"`
+	Peer         *wholeRun  `json:"peer,omitempty"`
 	// CLIGen and PeerGen are the same runs over the generated files only.
 	CLIGen   *wholeRun   `json:"cliGenerated,omitempty"`
 	PeerGen  *wholeRun   `json:"peerGenerated,omitempty"`
@@ -198,8 +207,10 @@ func measureAll(ctx context.Context, cfg *config, log io.Writer) *report {
 	rep.Settings = []string{
 		fmt.Sprintf("Go benchmarks: wallet/verify -benchtime=%s, BenchmarkImport1000 -benchtime=%s, BenchmarkOpen10k -benchtime=%s, BenchmarkKDF -benchtime=%s, -count=%d",
 			cfg.benchtime, cfg.importBT, cfg.openBT, cfg.kdfBT, cfg.count),
+		fmt.Sprintf("passport -benchtime=%s -count=%d; wallet/qr: BenchmarkQRSize -benchtime=1x -count=1 (sizes do not depend on it), QR image benchmarks -benchtime=%s -count=%d",
+			cfg.passportBT, cfg.count, cfg.qrBT, cfg.count),
 		fmt.Sprintf("whole-corpus child runs: %d each for skillpass-cli and the peer (wall: median; RSS: largest)", cfg.runs),
-		"these keep `make bench` around a minute on 2 busy cores (aim: under 10 minutes); raise them with -benchtime, -count, -runs",
+		"these keep `make bench` to two or three minutes on 2 busy cores (aim: under 10 minutes); raise them with the -*benchtime flags, -count, -runs",
 	}
 	fail := func(format string, a ...any) {
 		msg := fmt.Sprintf(format, a...)
@@ -246,7 +257,9 @@ func measureAll(ctx context.Context, cfg *config, log io.Writer) *report {
 
 	if !cfg.skipGo {
 		rep.GoBench = runGoBenchmarks(ctx, cfg, work, log, fail)
-		rep.GoRows = goRows(rep.GoBench)
+		rep.GoRows = goRows(runsOf(rep.GoBench, sectionGo))
+		rep.PassportRows = passportRows(runsOf(rep.GoBench, sectionPassport))
+		rep.QR = qrResults(runsOf(rep.GoBench, sectionQR))
 	}
 
 	fmt.Fprintln(log, "bench: generating the corpus")
@@ -305,23 +318,52 @@ func measureAll(ctx context.Context, cfg *config, log io.Writer) *report {
 	return rep
 }
 
+// Sections of the report the Go benchmarks go to.
+const (
+	sectionGo       = "go"       // 1. Go benchmarks (wallet/verify, wallet)
+	sectionPassport = "passport" // 3. Skills passport
+	sectionQR       = "qr"       // 4. QR codes
+)
+
 // benchSpec is one Go benchmark invocation.
 type benchSpec struct {
+	section   string
 	pkg       string
 	names     []string // exact top-level names; nil: every name matching prefix
 	prefix    string
 	benchtime string
+	count     int // 0: the -count flag
+}
+
+// goBenchSpecs lists every Go benchmark invocation of the report, in the
+// order they run.
+func goBenchSpecs(cfg *config) []benchSpec {
+	return []benchSpec{
+		{section: sectionGo, pkg: "./wallet/verify", prefix: "BenchmarkVerify", benchtime: cfg.benchtime},
+		{section: sectionGo, pkg: "./wallet", names: []string{"BenchmarkImport1000"}, benchtime: cfg.importBT},
+		{section: sectionGo, pkg: "./wallet", names: []string{"BenchmarkOpen10k"}, benchtime: cfg.openBT},
+		{section: sectionGo, pkg: "./wallet", names: []string{"BenchmarkKDF"}, benchtime: cfg.kdfBT},
+		{section: sectionPassport, pkg: "./passport", names: []string{"BenchmarkBuild10k", "BenchmarkNaiveRebuild", "BenchmarkAdd", "BenchmarkNormalize"}, benchtime: cfg.passportBT},
+		{section: sectionQR, pkg: "./wallet/qr", names: []string{"BenchmarkQRSize"}, benchtime: "1x", count: 1},
+		{section: sectionQR, pkg: "./wallet/qr", names: []string{"BenchmarkEncodePNG", "BenchmarkReadPNGDecode"}, benchtime: cfg.qrBT},
+	}
+}
+
+// runsOf returns the runs of one report section.
+func runsOf(runs []benchRun, section string) []benchRun {
+	var out []benchRun
+	for _, r := range runs {
+		if r.Section == section {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // runGoBenchmarks compiles the test binaries and runs the benchmarks the
 // report shows.
 func runGoBenchmarks(ctx context.Context, cfg *config, work string, log io.Writer, fail func(string, ...any)) []benchRun {
-	specs := []benchSpec{
-		{pkg: "./wallet/verify", prefix: "BenchmarkVerify", benchtime: cfg.benchtime},
-		{pkg: "./wallet", names: []string{"BenchmarkImport1000"}, benchtime: cfg.importBT},
-		{pkg: "./wallet", names: []string{"BenchmarkOpen10k"}, benchtime: cfg.openBT},
-		{pkg: "./wallet", names: []string{"BenchmarkKDF"}, benchtime: cfg.kdfBT},
-	}
+	specs := goBenchSpecs(cfg)
 	bins := map[string]*testBinary{}
 	var runs []benchRun
 	for _, s := range specs {
@@ -361,8 +403,13 @@ func runGoBenchmarks(ctx context.Context, cfg *config, work string, log io.Write
 			continue
 		}
 		pattern := "^(" + strings.Join(names, "|") + ")$"
-		fmt.Fprintf(log, "bench: go test %s -run '^$' -bench '%s' -benchmem -benchtime=%s\n", s.pkg, pattern, s.benchtime)
-		r := tb.bench(ctx, pattern, s.benchtime, cfg.count, log)
+		count := cfg.count
+		if s.count > 0 {
+			count = s.count
+		}
+		fmt.Fprintf(log, "bench: go test %s -run '^$' -bench '%s' -benchmem -benchtime=%s -count=%d\n", s.pkg, pattern, s.benchtime, count)
+		r := tb.bench(ctx, pattern, s.benchtime, count, log)
+		r.Section = s.section
 		if r.Err != "" {
 			fail("%s", r.Err)
 		}
