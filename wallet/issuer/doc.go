@@ -1,0 +1,83 @@
+// Package issuer is the issuer agent a training provider or LMS team runs
+// (command skillpass-issuer): it invites learners over DIDComm v1
+// (aries-framework-go v0.3.2), offers them Open Badges 3.0 achievements from
+// a catalogue and issues the credentials they accept, with a revocation
+// status list it serves itself.
+//
+// # What it does
+//
+//   - The issuer keeps its DID, keys and records in a wallet of its own
+//     (package wallet: an encrypted bbolt file, keys under the passphrase's
+//     secret lock). Its DID is the wallet's Ed25519 did:key, the same across
+//     restarts; it is the issuer and the signer of every credential.
+//   - Start runs aries on that wallet's store and KMS, with HTTP inbound on a
+//     listener of our own (a taken port is ErrPortTaken, at Start), and
+//     serves on the same listener: POST DIDComm messages; GET / the
+//     invitation JSON, /status/1 the status list credential, /pathways.json
+//     the catalogue's pathways in the passport pathway file format.
+//   - InvitationURL is an out-of-band 1.0 invitation (DID Exchange 1.0),
+//     http://HOST:PORT/?oob=<base64url JSON>, checked with the learner's own
+//     parser (agent.ParseInvitation). A new one is made at every start.
+//   - Offer sends an issue-credential 2.0 offer with an RFC 0593
+//     aries/ld-proof-vc-detail@v1.0 attachment: an OpenBadgeCredential for
+//     the achievement, with credentialSubject.id left open; with
+//     Options.AutoOffer the catalogue's first achievement is offered on every
+//     new connection. The learner's request may only fill in its DID
+//     (credentialSubject.id, which must be a DID) and ask for
+//     Ed25519Signature2020: the issuer signs its own offered credential, not
+//     what the request says.
+//   - Credentials use VC Data Model 1.1 (aries signs only 1.1): contexts
+//     credentials/v1, the Open Badges 3.0 context made for it
+//     (purl.imsglobal.org/spec/ob/v3p0/context.json), Status List 2021 and
+//     Ed25519Signature2020; proof Ed25519Signature2020 by the issuer's
+//     did:key (assertionMethod). Each carries a StatusList2021Entry
+//     (revocation) at a random free index of the issuer's one list of
+//     StatusListSize entries, served at /status/1 and signed by the issuer.
+//   - Revoke (and the offline Revoke for the command's revoke) sets the
+//     credential's bit; the served list is re-signed at the next request.
+//     Verifiers cache lists (Skillpass: 5 minutes), so a revocation shows
+//     there within that time.
+//
+// # Catalogue file
+//
+// JSON; unknown fields are errors (typos do not pass silently):
+//
+//	{
+//	  "issuer": {"name": "Northbridge Data Academy", "url": "https://academy.example/",
+//	             "email": "badges@academy.example"},
+//	  "achievements": [{
+//	    "id": "https://academy.example/achievements/sql",   absolute URI, unique (required)
+//	    "name": "SQL for Data Analysis",                     (required)
+//	    "description": "Writes SQL queries …",               (required)
+//	    "criteria": {"narrative": "Passed the …", "id": "https://…"},   narrative or id (required)
+//	    "image": "https://academy.example/badges/sql.png",   http(s) URL
+//	    "achievementType": "Course",                         Open Badges 3.0 AchievementType or ext:…
+//	    "alignments": [{"targetName": "Database querying",   targetName, targetUrl required
+//	                    "targetUrl": "https://frameworks.example/DS-DB-201",
+//	                    "targetCode": "DS-DB-201", "targetFramework": "…", "targetType": "…"}],
+//	    "level": "Level 2",                                  a label passport.ParseLevel reads
+//	    "category": "functional",                            a category passport.ParseCategory reads
+//	    "tags": ["sql"]
+//	  }],
+//	  "pathways": [{"id": "junior-data-analyst", "name": "Junior Data Analyst",
+//	                "requires": ["https://academy.example/achievements/sql", …]}]
+//	}
+//
+// In the credential, alignments become achievement.alignment[], the level a
+// credentialSubject.result[] with that value (the passport reads it as the
+// achievement's level), and the category's label a tag. Pathways are not
+// part of any credential; GET /pathways.json publishes them.
+//
+// # Command
+//
+// Run is skillpass-issuer (the passphrase comes from PassphraseEnv):
+//
+//	skillpass-issuer --dir DIR serve --listen HOST:PORT --catalog FILE [--endpoint URL] [--auto-offer]
+//	skillpass-issuer --dir DIR revoke CREDENTIAL_ID
+//	skillpass-issuer --dir DIR issued
+//
+// serve creates the wallet in DIR on first run, prints the invitation URL as
+// the first line on stdout, writes its QR code to DIR/invitation.png and
+// logs events to stderr until interrupted. revoke and issued open the
+// wallet, so they work only while serve is stopped (no admin endpoint yet).
+package issuer

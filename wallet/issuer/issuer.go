@@ -1,0 +1,653 @@
+package issuer
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
+	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
+	"github.com/hyperledger/aries-framework-go/pkg/crypto/tinkcrypto"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
+	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
+	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
+	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
+	"github.com/hyperledger/aries-framework-go/pkg/kms"
+
+	"github.com/skillpass/skillpass/did"
+	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/agent"
+	"github.com/skillpass/skillpass/wallet/ld"
+)
+
+var (
+	// ErrPortTaken is returned by Start when the listen address is in use.
+	ErrPortTaken = errors.New("the address is already in use")
+	// ErrUnknownAchievement is returned by Offer for an achievement id the
+	// catalogue does not list.
+	ErrUnknownAchievement = errors.New("no such achievement in the catalogue")
+	// ErrNoConnection is returned by Offer for a connection that does not
+	// exist or is not complete.
+	ErrNoConnection = errors.New("no such completed connection")
+	// ErrClosed is returned by calls on a closed Issuer.
+	ErrClosed = errors.New("issuer is closed")
+)
+
+// Options configures Start.
+type Options struct {
+	// Listen is the TCP address of the HTTP listener (DIDComm inbound and
+	// the status list), for example "127.0.0.1:8700". Required: credentials
+	// point at the status list there, so it must stay the same across runs.
+	Listen string
+	// Endpoint is the public base URL learners reach the issuer at (default
+	// http://<the listener's address>). Set it behind a proxy.
+	Endpoint string
+	// Catalog is what the issuer offers. Required.
+	Catalog *Catalog
+	// AutoOffer offers the catalogue's first achievement to every new
+	// connection.
+	AutoOffer bool
+	// Label is the name in the invitation (default the catalogue's issuer
+	// name).
+	Label string
+	// HTTPClient sends outbound messages (default: a client of its own,
+	// never http.DefaultClient).
+	HTTPClient *http.Client
+	// Loader loads JSON-LD contexts (default ld.NewLoader(): the embedded
+	// contexts only, never the network).
+	Loader *ld.Loader
+	// Now is the clock for issuance dates (default time.Now).
+	Now func() time.Time
+	// Logf, when set, receives one line per event (connection, offer,
+	// issue, decline).
+	Logf func(format string, args ...any)
+}
+
+// Issuer is a running issuer agent. Its methods are safe for concurrent
+// use.
+type Issuer struct {
+	w      *wallet.Wallet
+	opts   Options
+	rec    records
+	did    string
+	signer *ldSigner
+
+	fw     *aries.Aries
+	in     *inbound
+	client *http.Client
+	oob    *outofband.Client
+	didex  *didexchange.Client
+	ic     *issuecredential.Service
+
+	invitation    []byte
+	invitationURL string
+
+	icActions  chan service.DIDCommAction
+	didActions chan service.DIDCommAction
+	didStates  chan service.StateMsg
+	icStates   chan service.StateMsg
+	done       chan struct{}
+	wg         sync.WaitGroup
+
+	offerMu sync.Mutex // serialises changes of offer and issued records
+
+	listMu    sync.Mutex
+	listCache []byte // the signed status list credential, until it changes
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// Start runs the issuer on its open wallet w (its DID and keys are the
+// wallet's Ed25519 identity; aries' stores and the issuer's records live in
+// the wallet file) and serves on opts.Listen. A taken port gives an error
+// wrapping ErrPortTaken. Close the Issuer before the wallet.
+func Start(w *wallet.Wallet, opts Options) (*Issuer, error) {
+	if w == nil {
+		return nil, errors.New("start issuer: no wallet")
+	}
+	if opts.Catalog == nil {
+		return nil, errors.New("start issuer: no catalogue")
+	}
+	if err := opts.Catalog.Validate(); err != nil {
+		return nil, fmt.Errorf("start issuer: %w", err)
+	}
+	if opts.Listen == "" {
+		return nil, errors.New("start issuer: no listen address")
+	}
+	if opts.Label == "" {
+		opts.Label = opts.Catalog.Issuer.Name
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	if opts.Loader == nil {
+		l, err := ld.NewLoader()
+		if err != nil {
+			return nil, fmt.Errorf("start issuer: %w", err)
+		}
+		opts.Loader = l
+	}
+	id, err := w.Identity(did.Ed25519)
+	if err != nil {
+		return nil, fmt.Errorf("start issuer: %w", err)
+	}
+	cr, err := tinkcrypto.New()
+	if err != nil {
+		return nil, fmt.Errorf("start issuer: crypto: %w", err)
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		client = newHTTPClient()
+	}
+	in, err := listen(opts.Listen, opts.Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("start issuer: %w", err)
+	}
+	is := &Issuer{
+		w: w, opts: opts, rec: records{w: w}, did: id.DID, in: in, client: client,
+		signer: &ldSigner{
+			signer: kmsSigner{km: w.KeyManager(), cr: cr, keyID: id.KeyID},
+			vm:     verificationMethod(id.DID), loader: opts.Loader,
+		},
+		icActions:  make(chan service.DIDCommAction, 16),
+		didActions: make(chan service.DIDCommAction, 16),
+		didStates:  make(chan service.StateMsg, 64),
+		icStates:   make(chan service.StateMsg, 64),
+		done:       make(chan struct{}),
+	}
+	in.get = http.HandlerFunc(is.serveGet)
+	if err := is.start(); err != nil {
+		_ = in.Stop()
+		close(is.done)
+		is.wg.Wait()
+		if is.fw != nil {
+			_ = is.fw.Close()
+		}
+		return nil, fmt.Errorf("start issuer: %w", err)
+	}
+	return is, nil
+}
+
+// start builds the framework, registers for events, creates the
+// invitation and starts serving.
+func (is *Issuer) start() error {
+	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(is.client))
+	if err != nil {
+		return fmt.Errorf("http outbound: %w", err)
+	}
+	cr, err := tinkcrypto.New()
+	if err != nil {
+		return fmt.Errorf("crypto: %w", err)
+	}
+	km, err := is.w.AgentKMS()
+	if err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	storage := is.w.AgentStorage()
+	is.fw, err = aries.New(
+		aries.WithStoreProvider(storage),
+		aries.WithProtocolStateStoreProvider(prefixed{Provider: storage, prefix: stateStorePrefix}),
+		aries.WithKMS(func(kms.Provider) (kms.KeyManager, error) { return km, nil }),
+		aries.WithCrypto(cr),
+		aries.WithInboundTransport(is.in),
+		aries.WithOutboundTransports(out),
+		aries.WithJSONLDDocumentLoader(is.opts.Loader),
+	)
+	if err != nil {
+		return fmt.Errorf("aries: %w", err)
+	}
+	ctx, err := is.fw.Context()
+	if err != nil {
+		return fmt.Errorf("aries context: %w", err)
+	}
+	if is.oob, err = outofband.New(ctx); err != nil {
+		return fmt.Errorf("out-of-band client: %w", err)
+	}
+	if is.didex, err = didexchange.New(ctx); err != nil {
+		return fmt.Errorf("did exchange client: %w", err)
+	}
+	svc, err := ctx.Service(issuecredential.Name)
+	if err != nil {
+		return fmt.Errorf("issue-credential service: %w", err)
+	}
+	ic, ok := svc.(*issuecredential.Service)
+	if !ok {
+		return fmt.Errorf("issue-credential service has type %T", svc)
+	}
+	is.ic = ic
+	if err := is.didex.RegisterActionEvent(is.didActions); err != nil {
+		return fmt.Errorf("did exchange events: %w", err)
+	}
+	if err := is.didex.RegisterMsgEvent(is.didStates); err != nil {
+		return fmt.Errorf("did exchange events: %w", err)
+	}
+	if err := is.ic.RegisterActionEvent(is.icActions); err != nil {
+		return fmt.Errorf("issue-credential events: %w", err)
+	}
+	if err := is.ic.RegisterMsgEvent(is.icStates); err != nil {
+		return fmt.Errorf("issue-credential events: %w", err)
+	}
+	if err := is.makeInvitation(); err != nil {
+		return err
+	}
+	// Requests a previous run left undecided.
+	if actions, err := is.ic.Actions(); err == nil {
+		for _, a := range actions {
+			is.opts.Logf("offer %s: a message from the previous run is left undecided", a.PIID)
+		}
+	}
+	is.wg.Add(3)
+	go is.actionLoop()
+	go is.didStateLoop()
+	go is.icStateLoop()
+	return is.in.serve()
+}
+
+// makeInvitation creates the out-of-band invitation learners connect with.
+func (is *Issuer) makeInvitation() error {
+	inv, err := is.oob.CreateInvitation(nil,
+		outofband.WithLabel(is.opts.Label),
+		outofband.WithGoal("receive Open Badges from "+is.opts.Catalog.Issuer.Name, "issue-vc"),
+		outofband.WithHandshakeProtocols(didexsvc.PIURI))
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	raw, err := json.Marshal(inv)
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	link := is.in.Endpoint() + "/?oob=" + base64.RawURLEncoding.EncodeToString(raw)
+	// What the learner's wallet will check.
+	if _, err := agent.ParseInvitation([]byte(link)); err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	is.invitation, is.invitationURL = raw, link
+	return nil
+}
+
+// DID returns the issuer's DID (did:key, Ed25519), the issuer and signer of
+// every credential.
+func (is *Issuer) DID() string { return is.did }
+
+// InvitationURL returns the out-of-band 1.0 invitation as a link:
+// <endpoint>/?oob=<base64url of the invitation JSON>.
+func (is *Issuer) InvitationURL() string { return is.invitationURL }
+
+// Invitation returns the invitation JSON.
+func (is *Issuer) Invitation() []byte { return append([]byte(nil), is.invitation...) }
+
+// Addr returns the address the listener is bound to.
+func (is *Issuer) Addr() string { return is.in.ln.Addr().String() }
+
+// Endpoint returns the issuer's base URL.
+func (is *Issuer) Endpoint() string { return is.in.Endpoint() }
+
+// StatusListURL returns the URL of the issuer's status list credential.
+func (is *Issuer) StatusListURL() string { return is.in.Endpoint() + "/status/" + StatusListID }
+
+// Close stops serving and the agent. It does not close the wallet. Calling
+// it again returns nil.
+func (is *Issuer) Close() error {
+	is.mu.Lock()
+	if is.closed {
+		is.mu.Unlock()
+		return nil
+	}
+	is.closed = true
+	is.mu.Unlock()
+	errIn := is.in.Stop()
+	close(is.done)
+	is.wg.Wait()
+	_ = is.ic.UnregisterActionEvent(is.icActions)
+	_ = is.ic.UnregisterMsgEvent(is.icStates)
+	_ = is.didex.UnregisterActionEvent(is.didActions)
+	_ = is.didex.UnregisterMsgEvent(is.didStates)
+	errFw := is.fw.Close()
+	is.client.CloseIdleConnections()
+	if err := errors.Join(errIn, errFw); err != nil {
+		return fmt.Errorf("close issuer: %w", err)
+	}
+	return nil
+}
+
+func (is *Issuer) isClosed() bool {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	return is.closed
+}
+
+// didStateLoop accepts nothing itself; it offers on completed connections.
+func (is *Issuer) didStateLoop() {
+	defer is.wg.Done()
+	for {
+		select {
+		case <-is.done:
+			return
+		case act := <-is.didActions:
+			// A public issuer accepts every DID Exchange request.
+			act.Continue(nil)
+		case st := <-is.didStates:
+			if st.Type != service.PostState || st.StateID != didexsvc.StateIDCompleted {
+				continue
+			}
+			p, ok := st.Properties.(interface{ ConnectionID() string })
+			if !ok {
+				continue
+			}
+			connID := p.ConnectionID()
+			is.opts.Logf("connection %s completed", connID)
+			if is.opts.AutoOffer {
+				is.wg.Add(1)
+				go func() {
+					defer is.wg.Done()
+					first := is.opts.Catalog.Achievements[0].ID
+					if piid, err := is.Offer(connID, first); err != nil {
+						is.opts.Logf("auto-offer on connection %s: %v", connID, err)
+					} else {
+						is.opts.Logf("offer %s sent on connection %s (%s)", piid, connID, first)
+					}
+				}()
+			}
+		}
+	}
+}
+
+// icStateLoop records acknowledged credentials.
+func (is *Issuer) icStateLoop() {
+	defer is.wg.Done()
+	for {
+		select {
+		case <-is.done:
+			return
+		case st := <-is.icStates:
+			if st.Type != service.PostState || st.StateID != "done" {
+				continue
+			}
+			p, ok := st.Properties.(interface{ PIID() string })
+			if !ok {
+				continue
+			}
+			is.offerMu.Lock()
+			if rec, err := is.rec.offer(p.PIID()); err == nil && rec.State == OfferIssued {
+				rec.State, rec.Updated = OfferDone, is.opts.Now().UTC()
+				if err := is.rec.saveOffer(rec); err != nil {
+					is.opts.Logf("offer %s: %v", rec.ID, err)
+				}
+				is.opts.Logf("offer %s: the learner acknowledged %s", rec.ID, rec.CredentialID)
+			}
+			is.offerMu.Unlock()
+		}
+	}
+}
+
+// actionLoop answers the learners' issue-credential messages.
+func (is *Issuer) actionLoop() {
+	defer is.wg.Done()
+	for {
+		select {
+		case <-is.done:
+			return
+		case act := <-is.icActions:
+			is.handleAction(act)
+		}
+	}
+}
+
+func (is *Issuer) handleAction(act service.DIDCommAction) {
+	piid := ""
+	if p, ok := act.Properties.(interface{ PIID() string }); ok {
+		piid = p.PIID()
+	}
+	if act.Message == nil {
+		act.Stop(errors.New("empty message"))
+		return
+	}
+	switch act.Message.Type() {
+	case issuecredential.RequestCredentialMsgTypeV2:
+		msg, err := is.issue(piid, act.Message)
+		if err != nil {
+			is.opts.Logf("offer %s: refused the request: %v", piid, err)
+			act.Stop(err)
+			return
+		}
+		act.Continue(issuecredential.WithIssueCredentialV2(msg))
+	case issuecredential.ProblemReportMsgTypeV2:
+		is.receiveProblem(piid, act.Message)
+		act.Continue(nil)
+	default:
+		act.Stop(fmt.Errorf("this issuer does not take %s messages; accept one of its offers instead", act.Message.Type()))
+	}
+}
+
+// receiveProblem records that the learner declined or refused an offer.
+func (is *Issuer) receiveProblem(piid string, msg service.DIDCommMsg) {
+	var pr struct {
+		Description struct {
+			Code string `json:"code"`
+			En   string `json:"en"`
+		} `json:"description"`
+	}
+	_ = msg.Decode(&pr)
+	words := pr.Description.En
+	if words == "" {
+		words = pr.Description.Code
+	}
+	is.offerMu.Lock()
+	defer is.offerMu.Unlock()
+	rec, err := is.rec.offer(piid)
+	if err != nil {
+		return
+	}
+	rec.State, rec.Problem, rec.Updated = OfferDeclined, words, is.opts.Now().UTC()
+	if err := is.rec.saveOffer(rec); err != nil {
+		is.opts.Logf("offer %s: %v", piid, err)
+	}
+	is.opts.Logf("offer %s: the learner ended the exchange: %s", piid, words)
+}
+
+// template is the unsigned Open Badge for achievement a: no id, date or
+// subject yet.
+func (is *Issuer) template(a *Achievement) map[string]any {
+	prof := is.opts.Catalog.Issuer
+	issuer := map[string]any{"id": is.did, "type": []any{"Profile"}, "name": prof.Name}
+	if prof.URL != "" {
+		issuer["url"] = prof.URL
+	}
+	if prof.Email != "" {
+		issuer["email"] = prof.Email
+	}
+	subject := map[string]any{
+		"type":        []any{"AchievementSubject"},
+		"achievement": a.openBadge(),
+	}
+	if a.Level != "" {
+		subject["result"] = []any{map[string]any{"type": []any{"Result"}, "value": a.Level}}
+	}
+	return map[string]any{
+		"@context":          []any{ContextVC1, ContextOB30, ContextStatusList, ContextEd25519},
+		"type":              []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":            issuer,
+		"name":              a.Name,
+		"credentialSubject": subject,
+	}
+}
+
+// Offer offers achievement achievementID on connection connID (RFC 0593
+// JSON-LD detail, subject left open for the learner's DID) and returns the
+// offer's id (its protocol instance id).
+func (is *Issuer) Offer(connID, achievementID string) (string, error) {
+	if is.isClosed() {
+		return "", fmt.Errorf("offer: %w", ErrClosed)
+	}
+	a := is.opts.Catalog.Achievement(achievementID)
+	if a == nil {
+		return "", fmt.Errorf("offer %q: %w", achievementID, ErrUnknownAchievement)
+	}
+	conn, err := is.didex.GetConnection(connID)
+	if err != nil {
+		return "", fmt.Errorf("offer on connection %q: %w (%v)", connID, ErrNoConnection, err)
+	}
+	if conn.State != didexsvc.StateIDCompleted {
+		return "", fmt.Errorf("offer on connection %q: %w (it is %s)", connID, ErrNoConnection, conn.State)
+	}
+	tmpl := is.template(a)
+	raw, err := json.Marshal(tmpl)
+	if err != nil {
+		return "", fmt.Errorf("offer: %w", err)
+	}
+	msg, err := offerMessage(is.opts.Catalog.Issuer.Name, a, tmpl)
+	if err != nil {
+		return "", fmt.Errorf("offer: %w", err)
+	}
+	is.offerMu.Lock()
+	defer is.offerMu.Unlock()
+	piid, err := is.ic.HandleOutbound(msg, conn.MyDID, conn.TheirDID)
+	if err != nil {
+		return "", fmt.Errorf("offer %s on connection %s: %w", a.Name, connID, err)
+	}
+	now := is.opts.Now().UTC()
+	rec := &OfferRecord{
+		ID: piid, ConnectionID: connID, AchievementID: a.ID, State: OfferSent,
+		Sent: now, Updated: now, Template: raw,
+	}
+	if err := is.rec.saveOffer(rec); err != nil {
+		return piid, fmt.Errorf("offer sent, but not recorded (the learner's request will be refused): %w", err)
+	}
+	return piid, nil
+}
+
+// Offers lists the offers the issuer sent, in id order.
+func (is *Issuer) Offers() ([]OfferRecord, error) {
+	var out []OfferRecord
+	err := is.w.AgentForEach(bucketOffers, func(_ string, v []byte) error {
+		var o OfferRecord
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("read offer: %w", err)
+		}
+		out = append(out, o)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list offers: %w", err)
+	}
+	return out, nil
+}
+
+// Issued lists the credentials the issuer issued, oldest first.
+func (is *Issuer) Issued() ([]Issued, error) { return is.rec.issued() }
+
+// Revoke revokes the credential id (or a unique prefix of its uuid): its
+// entry in the served status list is set from now on. Revoking it again
+// changes nothing.
+func (is *Issuer) Revoke(id string) (*Issued, error) {
+	is.offerMu.Lock()
+	defer is.offerMu.Unlock()
+	rec, err := is.rec.revoke(id, is.opts.Now())
+	if err != nil {
+		return nil, err
+	}
+	is.listMu.Lock()
+	is.listCache = nil
+	is.listMu.Unlock()
+	is.opts.Logf("credential %s revoked (status entry %d)", rec.ID, rec.StatusIndex)
+	return rec, nil
+}
+
+// maxSubjectLen bounds the subject DID a request may name.
+const maxSubjectLen = 2048
+
+// issue answers a learner's request on offer piid: the offered credential,
+// about the DID the request names, with a status entry, signed.
+func (is *Issuer) issue(piid string, msg service.DIDCommMsg) (*issuecredential.IssueCredentialV2, error) {
+	is.offerMu.Lock()
+	defer is.offerMu.Unlock()
+	rec, err := is.rec.offer(piid)
+	if err != nil {
+		return nil, errors.New("no offer of this issuer asks for this request")
+	}
+	if rec.State != OfferSent {
+		return nil, fmt.Errorf("the offer was already answered (it is %s)", rec.State)
+	}
+	subject, err := requestedSubject(msg)
+	if err != nil {
+		return nil, err
+	}
+	var vc map[string]any
+	if err := json.Unmarshal(rec.Template, &vc); err != nil {
+		return nil, errors.New("the offer's record cannot be read")
+	}
+	now := is.opts.Now().UTC()
+	credID, err := newCredentialID()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := is.rec.allocateIndex(credID)
+	if err != nil {
+		return nil, err
+	}
+	listURL := is.StatusListURL()
+	vc["id"] = credID
+	vc["issuanceDate"] = now.Truncate(time.Second).Format(time.RFC3339)
+	if cs, ok := vc["credentialSubject"].(map[string]any); ok {
+		cs["id"] = subject
+	}
+	vc["credentialStatus"] = map[string]any{
+		"id":                   fmt.Sprintf("%s#%d", listURL, idx),
+		"type":                 "StatusList2021Entry",
+		"statusPurpose":        "revocation",
+		"statusListIndex":      fmt.Sprint(idx),
+		"statusListCredential": listURL,
+	}
+	signed, err := is.signer.sign(vc, now)
+	if err != nil {
+		return nil, fmt.Errorf("the credential could not be signed: %w", err)
+	}
+	issued := &Issued{
+		ID: credID, OfferID: piid, ConnectionID: rec.ConnectionID, AchievementID: rec.AchievementID,
+		Subject: subject, StatusIndex: idx, Issued: now,
+	}
+	if err := is.rec.put(bucketIssued, credID, issued); err != nil {
+		return nil, fmt.Errorf("the credential could not be recorded: %w", err)
+	}
+	rec.State, rec.CredentialID, rec.Updated = OfferIssued, credID, now
+	if err := is.rec.saveOffer(rec); err != nil {
+		is.opts.Logf("offer %s: %v", piid, err)
+	}
+	is.opts.Logf("offer %s: issued %s to %s", piid, credID, subject)
+	return issueMessage(signed), nil
+}
+
+// requestedSubject reads the learner's DID from an RFC 0593 request and
+// checks the proof type asked for.
+func requestedSubject(msg service.DIDCommMsg) (string, error) {
+	var req issuecredential.RequestCredentialV2
+	if err := msg.Decode(&req); err != nil {
+		return "", fmt.Errorf("the request cannot be read: %w", err)
+	}
+	spec, err := detail(req.Formats, req.RequestsAttach)
+	if err != nil {
+		return "", fmt.Errorf("the request %w", err)
+	}
+	if spec.Options != nil && spec.Options.ProofType != "" && spec.Options.ProofType != ProofType {
+		return "", fmt.Errorf("the request asks for a %s proof; this issuer signs with %s", spec.Options.ProofType, ProofType)
+	}
+	cs, _ := spec.Credential["credentialSubject"].(map[string]any)
+	subject, _ := cs["id"].(string)
+	switch {
+	case subject == "":
+		return "", errors.New("the request names no credentialSubject.id (the learner's DID)")
+	case len(subject) > maxSubjectLen || !strings.HasPrefix(subject, "did:") || strings.ContainsAny(subject, " \t\r\n#"):
+		return "", fmt.Errorf("the request's credentialSubject.id %.80q is not a DID", subject)
+	}
+	return subject, nil
+}
