@@ -58,6 +58,9 @@ type ProofOptions struct {
 	Created time.Time
 	// Challenge and Domain, when set, bind the proof to a verifier's request.
 	Challenge, Domain string
+	// Expires, when set, is written as the proof's expires (UTC, whole
+	// seconds): the time after which verifiers should reject the proof.
+	Expires time.Time
 	// ID, when set, names the proof (a URL), so later proofs can chain to it.
 	ID string
 	// PreviousProof names (by ID) the proofs already on the document that
@@ -307,6 +310,19 @@ func Sign(p *ld.Processor, doc map[string]any, opts ProofOptions, priv ed25519.P
 	if len(priv) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("sign %s: private key is %d bytes, want %d", Cryptosuite, len(priv), ed25519.PrivateKeySize)
 	}
+	return SignWith(p, doc, opts, func(msg []byte) ([]byte, error) { return ed25519.Sign(priv, msg), nil })
+}
+
+// SignWith is Sign with the Ed25519 signature made by sign, for keys that
+// never leave a key manager (a KMS or a hardware token). sign receives the
+// 64 bytes of Digest.HashData and must return a 64-byte Ed25519 signature
+// over them; an error from sign is returned wrapped. SignWith does not
+// check the signature against a public key: verify the result with Verify
+// when the signer is not trusted to use the key VerificationMethod names.
+func SignWith(p *ld.Processor, doc map[string]any, opts ProofOptions, sign func([]byte) ([]byte, error)) (map[string]any, error) {
+	if sign == nil {
+		return nil, fmt.Errorf("sign %s: no signer", Cryptosuite)
+	}
 	if opts.VerificationMethod == "" {
 		return nil, fmt.Errorf("sign %s: no verification method", Cryptosuite)
 	}
@@ -322,7 +338,14 @@ func Sign(p *ld.Processor, doc map[string]any, opts ProofOptions, priv ed25519.P
 	if err != nil {
 		return nil, fmt.Errorf("sign %s: %w", Cryptosuite, err)
 	}
-	proof["proofValue"] = "z" + base58.Encode(ed25519.Sign(priv, d.HashData()))
+	sig, err := sign(d.HashData())
+	if err != nil {
+		return nil, fmt.Errorf("sign %s: %w", Cryptosuite, err)
+	}
+	if len(sig) != ed25519.SignatureSize {
+		return nil, fmt.Errorf("sign %s: the signer returned %d bytes, want %d", Cryptosuite, len(sig), ed25519.SignatureSize)
+	}
+	proof["proofValue"] = "z" + base58.Encode(sig)
 
 	out := deepCopy(doc).(map[string]any)
 	switch existing := out["proof"].(type) {
@@ -361,6 +384,9 @@ func proofOptions(opts ProofOptions) map[string]any {
 	}
 	if opts.Domain != "" {
 		proof["domain"] = opts.Domain
+	}
+	if !opts.Expires.IsZero() {
+		proof["expires"] = opts.Expires.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
 	}
 	switch len(opts.PreviousProof) {
 	case 0:
