@@ -4,7 +4,7 @@ package wallet
 // the app and the command line alike.
 var checkMeanings = map[string]map[string]string{
 	"signature": {
-		"ok":          "the credential is exactly as the issuer signed it",
+		"ok":          "exactly as it was signed: nothing changed since",
 		"invalid":     "the signature does not match: the credential was changed or the key is wrong",
 		"missing":     "there is no signature to check",
 		"unsupported": "this kind of signature cannot be checked by Skillpass yet",
@@ -29,8 +29,8 @@ var checkMeanings = map[string]map[string]string{
 }
 
 // CheckMeaning returns a plain-words explanation of a verification check's
-// value ("signature", "ok" → "the credential is exactly as the issuer signed
-// it"), or "" for an unknown pair.
+// value ("signature", "ok" → "exactly as it was signed: nothing changed
+// since"), or "" for an unknown pair.
 func CheckMeaning(check, value string) string { return checkMeanings[check][value] }
 
 // CheckNames lists the checks of a verdict in the order people read them.

@@ -71,7 +71,14 @@ type opts struct {
 	offline    bool
 	offlineDir string
 	role       string
-	args       []string
+	// present and verify
+	choices   choicesFlag
+	challenge string
+	domain    string
+	expires   string
+	qrOut     string
+	text      bool
+	args      []string
 }
 
 // Run executes one command line (without the program name) and returns the
@@ -144,6 +151,13 @@ func parse(args []string, stderr io.Writer) (string, *opts, error) {
 	fs.BoolVar(&o.offline, "offline", false, "never use the network")
 	fs.StringVar(&o.offlineDir, "offline-dir", "", "serve https URLs from this folder")
 	fs.StringVar(&o.role, "role", "", "role profile file for a gap analysis")
+	fs.Var(credentialFlag{&o.choices}, "credential", "credential to present (repeatable)")
+	fs.Var(discloseFlag{&o.choices}, "disclose", "claim of the last --credential to disclose (repeatable)")
+	fs.StringVar(&o.challenge, "challenge", "", "the verifier's challenge")
+	fs.StringVar(&o.domain, "domain", "", "the verifier's domain")
+	fs.StringVar(&o.expires, "expires", "", "when a presentation expires (RFC 3339 or a duration such as 15m or 30d)")
+	fs.StringVar(&o.qrOut, "qr", "", "PNG file to write the presentation's QR code to")
+	fs.BoolVar(&o.text, "text", false, "print the QR code's text too")
 	var pos []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
@@ -188,6 +202,8 @@ func run(args []string, env Env) error {
 		return cmdIdentities(o, env)
 	case "verify":
 		return cmdVerify(o, env)
+	case "present":
+		return cmdPresent(o, env)
 	case "passport":
 		return cmdPassport(o, env)
 	case "backup":

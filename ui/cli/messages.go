@@ -22,12 +22,19 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
   restore IN                    add what a backup holds to the wallet (made first if
                                 there is none); nothing is stored twice
   activity [--json]             the activity log (--json: JSON Lines, hash-chained)
+  present --credential ID [--credential ID2] [--challenge C] [--domain D]
+          [--expires T] --qr OUT.png [--text]
+                                show credentials to an employer as one QR code, signed
+                                by you; T is RFC 3339, a date, or a duration (15m, 30d;
+                                default 15m); --text prints the code's text too
 
 Backups have a passphrase of their own: SKILLPASS_BACKUP_PASSPHRASE, else a prompt.
 
 Anyone (an employer needs no wallet):
-  verify [--json] [--offline] [--offline-dir DIR] FILE...|-
-                                verify credentials or presentations
+  verify [--json] [--offline] [--offline-dir DIR] [--challenge C] [--domain D] FILE...|-
+                                verify credentials or presentations: JSON, VC-JWT,
+                                a baked badge, a QR code image (PNG) or its SP1 text;
+                                --challenge/--domain: what the presentation must be bound to
 
 Flags:
   --wallet DIR     the wallet folder (default: %s)
@@ -105,4 +112,33 @@ const (
 	msgActivityRestored   = "(from a backup)"
 	msgActivityBrokenHint = "an entry was changed or removed outside Skillpass, or the file is damaged: keep a copy of the wallet folder and of the export for whoever looks into it"
 	msgLockedHint         = "the wallet locked itself after a while unused; enter the passphrase again"
+)
+
+// Presentations.
+const (
+	msgPresentNeedCred     = "present needs at least one --credential ID"
+	msgPresentNeedOut      = "present needs --qr OUT.png (or --text)"
+	msgPresentUsageHint    = "for example: skillpass-cli present --credential 3f1c --challenge 7KQ-2M4 --qr badge.png (ids: `skillpass-cli list`)"
+	msgPresentExists       = "%s already exists: present never overwrites a file"
+	msgPresentExistsHint   = "choose a new file name, or move the old file away first"
+	msgPresentBadExpiry    = "--expires %q is neither a date-time (2026-12-31T18:00:00Z), a date (2026-12-31) nor a duration (15m, 2h, 30d)"
+	msgPresentExpiryHint   = "on a screen the default 15 minutes is enough; for a printed CV give a date such as 2026-12-31"
+	msgPresentWholeHint    = "leave out --disclose: the credential is then shown whole, every claim in it"
+	msgPresentAnyone       = "anyone who scans it"
+	msgPresentHead         = "Presenting to %s, valid until %s, signed by you as %s\n"
+	msgPresentChallenge    = "  bound to the verifier's challenge %s\n"
+	msgPresentCred         = "  %s  %q from %s, shown whole\n"
+	msgPresentClaims       = "      claims: %s\n"
+	msgPresentFields       = "      with:   %s\n"
+	msgPresentWrote        = "Wrote %s (QR version %d, %d characters)\n"
+	msgPresentTooLarge     = "the presentation is too large for one scannable QR code (it needs version %s, at most %d): wrote %s instead"
+	msgPresentTooLargeHint = "send %s as a file (e-mail, USB stick): the employer checks it with `skillpass-cli verify FILE`; or present fewer credentials"
+)
+
+// Verifying QR codes.
+const (
+	msgQRNotOurs     = "%s: the QR code holds no Skillpass presentation"
+	msgQRNotOursHint = "Skillpass reads QR codes made by `skillpass-cli present` (their text starts with SP1:)"
+	msgImageNoCode   = "%s: the image is neither a baked badge nor a readable QR code"
+	msgImageHint     = "give the PNG that `skillpass-cli present` wrote, or a baked Open Badge image; a photo must show the whole code, sharp"
 )

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/skillpass/skillpass/wallet"
 	"github.com/skillpass/skillpass/wallet/importer"
+	"github.com/skillpass/skillpass/wallet/qr"
 	"github.com/skillpass/skillpass/wallet/verify"
 )
 
@@ -30,7 +32,7 @@ func cmdVerify(o *opts, env Env) error {
 	if err != nil {
 		return err
 	}
-	v, err := verify.New(verify.Options{Fetcher: f, Now: env.Now})
+	v, err := verify.New(verify.Options{Fetcher: f, Now: env.Now, Challenge: o.challenge, Domain: o.domain})
 	if err != nil {
 		return err
 	}
@@ -88,31 +90,90 @@ func displayName(name string) string {
 }
 
 // verifyFile verifies one input. A baked badge image is opened to the
-// credential inside it; everything else goes to the verifier as it is.
+// credential inside it, a QR code image or SP1 text to the presentation it
+// carries; everything else goes to the verifier as it is.
 func verifyFile(v *verify.Verifier, name string, stdin io.Reader) (*verify.Result, error) {
 	data, err := readInput(name, stdin)
 	if err != nil {
 		return nil, err
 	}
-	if isImage(data) {
-		items, err := importer.Parse(name, data, importer.DefaultLimits())
-		if err != nil {
-			return nil, err
-		}
-		if len(items) != 1 {
-			return nil, fmt.Errorf("%s holds %d credentials; verify them one by one after `import`", name, len(items))
-		}
-		data = items[0].Raw
+	data, err = unwrapInput(name, data)
+	if err != nil {
+		return nil, err
 	}
 	res, err := v.Verify(ctx(), data)
 	if err != nil {
-		return nil, &hinted{err: fmt.Errorf("%s: %w", displayName(name), err), hint: "verify takes a W3C credential or presentation (JSON-LD or VC-JWT) or a baked badge image"}
+		return nil, &hinted{err: fmt.Errorf("%s: %w", displayName(name), err), hint: "verify takes a W3C credential or presentation (JSON-LD or VC-JWT), a baked badge image, or a Skillpass QR code (PNG or SP1 text)"}
 	}
 	return res, nil
 }
 
+// unwrapInput returns the credential or presentation inside an image or a
+// QR payload text, or data itself. A PNG is tried as a baked badge first,
+// then as a QR code.
+func unwrapInput(name string, data []byte) ([]byte, error) {
+	switch {
+	case isImage(data):
+		items, err := importer.Parse(name, data, importer.DefaultLimits())
+		if err == nil {
+			if len(items) != 1 {
+				return nil, fmt.Errorf("%s holds %d credentials; verify them one by one after `import`", name, len(items))
+			}
+			return items[0].Raw, nil
+		}
+		if !isPNG(data) {
+			return nil, err
+		}
+		text, qerr := qr.ReadPNG(data)
+		if qerr != nil {
+			if errors.Is(qerr, qr.ErrNoCode) {
+				return nil, &hinted{err: fmt.Errorf(msgImageNoCode, displayName(name)), hint: msgImageHint}
+			}
+			return nil, fmt.Errorf("%s: %w", displayName(name), qerr)
+		}
+		return decodeQRText(name, text)
+	case isQRText(data):
+		return decodeQRText(name, string(bytes.TrimSpace(data)))
+	}
+	return data, nil
+}
+
+// decodeQRText decodes the text of a Skillpass QR code.
+func decodeQRText(name, text string) ([]byte, error) {
+	doc, err := qr.Decode(text)
+	switch {
+	case err == nil:
+		return doc, nil
+	case errors.Is(err, qr.ErrNotPayload):
+		return nil, &hinted{err: fmt.Errorf(msgQRNotOurs, displayName(name)), hint: msgQRNotOursHint}
+	case errors.Is(err, qr.ErrUnsupportedVersion):
+		return nil, fmt.Errorf("%s: %w", displayName(name), err) // its words say to update Skillpass
+	default:
+		return nil, &hinted{err: fmt.Errorf("%s: %w", displayName(name), err), hint: "the code was damaged or changed; scan it again, or ask for a new one"}
+	}
+}
+
+// isQRText reports whether data looks like the text of a Skillpass QR code
+// ("SP", a version number, a colon).
+func isQRText(data []byte) bool {
+	b := bytes.TrimSpace(data)
+	if !bytes.HasPrefix(b, []byte("SP")) {
+		return false
+	}
+	rest := b[2:]
+	n := 0
+	for n < len(rest) && n < 9 && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	return n > 0 && n < len(rest) && rest[n] == ':'
+}
+
+func isPNG(b []byte) bool {
+	return len(b) > 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n"
+}
+
 func isImage(b []byte) bool {
-	if len(b) > 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n" {
+	if isPNG(b) {
 		return true
 	}
 	head := strings.TrimSpace(string(b[:min(len(b), 512)]))
