@@ -199,7 +199,11 @@ func printResult(w io.Writer, indent string, r *verify.Result) {
 		}
 	}
 	if r.IssuerID != "" {
-		fmt.Fprintf(w, "%s  issued by %s\n", indent, r.IssuerID)
+		by := "issued by"
+		if r.Kind == verify.KindPresentation {
+			by = "presented by"
+		}
+		fmt.Fprintf(w, "%s  %s %s\n", indent, by, r.IssuerID)
 	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "%s  - %s\n", indent, e)
