@@ -19,69 +19,46 @@ type period struct {
 // start checks a date from which the document holds (issuanceDate,
 // validFrom). A missing field (v == nil and !present) is ignored.
 func (p *period) start(field string, v any, present bool) {
-	if !present {
-		return
-	}
-	t, ok := parseDateTime(v)
-	if !ok {
-		p.notYet = true
-		p.errs = append(p.errs, msgBadDate(field, v))
-		return
-	}
-	if p.now.Before(t) {
-		p.notYet = true
-		p.errs = append(p.errs, msgNotYet(p.what, field, t))
-	}
+	p.bound(field, v, present, parseDateTime, false)
 }
 
 // end checks a date until which the document holds (expirationDate,
 // validUntil, expires).
 func (p *period) end(field string, v any, present bool) {
-	if !present {
-		return
-	}
-	t, ok := parseDateTime(v)
-	if !ok {
-		p.expired = true
-		p.errs = append(p.errs, msgBadDate(field, v))
-		return
-	}
-	if p.now.After(t) {
-		p.expired = true
-		p.errs = append(p.errs, msgExpired(p.what, field, t))
-	}
+	p.bound(field, v, present, parseDateTime, true)
 }
 
 // startUnix and endUnix check JWT NumericDate claims (nbf, exp).
 func (p *period) startUnix(field string, v any, present bool) {
-	if !present {
-		return
-	}
-	t, ok := numericDate(v)
-	if !ok {
-		p.notYet = true
-		p.errs = append(p.errs, msgBadDate(field, v))
-		return
-	}
-	if p.now.Before(t) {
-		p.notYet = true
-		p.errs = append(p.errs, msgNotYet(p.what, field, t))
-	}
+	p.bound(field, v, present, numericDate, false)
 }
 
 func (p *period) endUnix(field string, v any, present bool) {
+	p.bound(field, v, present, numericDate, true)
+}
+
+// bound checks one start (isEnd false) or end date read by parse. A date
+// that cannot be read counts against the document: an unreadable start as
+// not yet valid, an unreadable end as expired.
+func (p *period) bound(field string, v any, present bool, parse func(any) (time.Time, bool), isEnd bool) {
 	if !present {
 		return
 	}
-	t, ok := numericDate(v)
-	if !ok {
-		p.expired = true
+	t, ok := parse(v)
+	switch {
+	case !ok:
 		p.errs = append(p.errs, msgBadDate(field, v))
+	case isEnd && p.now.After(t):
+		p.errs = append(p.errs, msgExpired(p.what, field, t))
+	case !isEnd && p.now.Before(t):
+		p.errs = append(p.errs, msgNotYet(p.what, field, t))
+	default:
 		return
 	}
-	if p.now.After(t) {
+	if isEnd {
 		p.expired = true
-		p.errs = append(p.errs, msgExpired(p.what, field, t))
+	} else {
+		p.notYet = true
 	}
 }
 
