@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -63,6 +64,7 @@ type App struct {
 
 	vault       Vault
 	idle        *wallet.IdleLocker
+	jobs        sync.WaitGroup // background work of the screens
 	unlock      *UnlockScreen
 	credentials *CredentialsScreen
 }
@@ -78,6 +80,20 @@ func New(a fyne.App, opener Opener, dir string) *App {
 	w.SetOnClosed(ap.closeVault)
 	return ap
 }
+
+// background runs work off the UI goroutine; work reports back with fyne.Do.
+func (a *App) background(work func()) {
+	a.jobs.Add(1)
+	go func() {
+		defer a.jobs.Done()
+		work()
+	}()
+}
+
+// Wait blocks until the background work the screens started (unlocking,
+// importing) has finished and reported back to the widgets. Tests call it
+// instead of polling widgets from another goroutine.
+func (a *App) Wait() { a.jobs.Wait() }
 
 // Window returns the app's main window.
 func (a *App) Window() fyne.Window { return a.window }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,11 +38,18 @@ type CredentialsScreen struct {
 	progress *widget.ProgressBar
 	content  fyne.CanvasObject
 
-	lastReport string
+	lastReport atomic.Pointer[string]
 }
 
 // LastReport returns the text of the last import report.
-func (s *CredentialsScreen) LastReport() string { return s.lastReport }
+// It is empty until the first import has finished and the list shows its
+// result.
+func (s *CredentialsScreen) LastReport() string {
+	if p := s.lastReport.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
 
 func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 	s := &CredentialsScreen{app: a, vault: v}
@@ -193,10 +201,11 @@ func (s *CredentialsScreen) onImportDialog() {
 // hint).
 func (s *CredentialsScreen) ImportFiles(paths []string) {
 	s.app.touch()
+	s.lastReport.Store(nil)
 	s.importB.Disable()
 	s.progress.SetValue(0)
 	s.progress.Show()
-	go func() {
+	s.app.background(func() {
 		var report strings.Builder
 		for i, p := range paths {
 			data, err := os.ReadFile(p)
@@ -223,9 +232,11 @@ func (s *CredentialsScreen) ImportFiles(paths []string) {
 		fyne.Do(func() {
 			s.progress.Hide()
 			s.importB.Enable()
-			s.lastReport = report.String()
 			s.refresh()
 			dialog.ShowInformation("Import", report.String(), s.app.window)
+			// Last, so that whoever waits for the report sees a settled screen.
+			text := report.String()
+			s.lastReport.Store(&text)
 		})
-	}()
+	})
 }

@@ -153,7 +153,7 @@ func (s *UnlockScreen) onSubmit() {
 	s.progress.Start()
 	s.status.SetText("Deriving your key from the passphrase…")
 	creating, relocking, dir, opener, open := s.creating, s.relocking, s.app.dir, s.app.opener, s.app.vault
-	go func() {
+	s.app.background(func() {
 		var v Vault
 		var err error
 		switch {
@@ -165,7 +165,7 @@ func (s *UnlockScreen) onSubmit() {
 			v, err = opener.Open(dir, pass)
 		}
 		fyne.Do(func() { s.done(v, err) })
-	}()
+	})
 }
 
 func (s *UnlockScreen) done(v Vault, err error) {
