@@ -10,18 +10,16 @@ import (
 
 	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
 	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
-	"github.com/hyperledger/aries-framework-go/pkg/crypto/tinkcrypto"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/dispatcher"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
-	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries/api"
-	"github.com/hyperledger/aries-framework-go/pkg/kms"
 	"github.com/hyperledger/aries-framework-go/pkg/store/connection"
 	jsonld "github.com/piprate/json-gold/ld"
 
 	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/didcomm"
 	"github.com/skillpass/skillpass/wallet/ld"
 )
 
@@ -46,11 +44,12 @@ const DefaultLabel = "Skillpass learner"
 const DefaultTimeout = 30 * time.Second
 
 // MaxMessageBytes is the largest DIDComm message the inbound transport reads.
-const MaxMessageBytes = 4 << 20
+const MaxMessageBytes = didcomm.MaxMessageBytes
 
 var (
 	// ErrPortTaken is returned by New when the listen address is in use.
-	ErrPortTaken = errors.New("the address is already in use")
+	// It is didcomm.ErrPortTaken.
+	ErrPortTaken = didcomm.ErrPortTaken
 	// ErrInvalidInvitation is returned (wrapped, with the reason) for input
 	// that is not a usable out-of-band invitation.
 	ErrInvalidInvitation = errors.New("not a usable invitation")
@@ -113,7 +112,7 @@ type Agent struct {
 	opts Options
 
 	fw     *aries.Aries
-	in     *inbound
+	in     *didcomm.Inbound
 	client *http.Client
 	oob    *outofband.Client
 	didex  *didexchange.Client
@@ -168,7 +167,7 @@ func New(w *wallet.Wallet, opts Options) (*Agent, error) {
 	}
 	client := opts.HTTPClient
 	if client == nil {
-		client = newHTTPClient()
+		client = didcomm.NewHTTPClient()
 	}
 	in, err := listen(opts.Listen, opts.Endpoint)
 	if err != nil {
@@ -177,7 +176,7 @@ func New(w *wallet.Wallet, opts Options) (*Agent, error) {
 		}
 		return nil, fmt.Errorf("start agent: %w", err)
 	}
-	if err := w.AgentPut(configBucket, configListen, []byte(in.ln.Addr().String())); err != nil {
+	if err := w.AgentPut(configBucket, configListen, []byte(in.Addr())); err != nil {
 		_ = in.Stop()
 		return nil, fmt.Errorf("start agent: %w", err)
 	}
@@ -206,31 +205,12 @@ func New(w *wallet.Wallet, opts Options) (*Agent, error) {
 // start builds the framework and the clients, registers for events,
 // reconciles what a previous run left and starts the event loop.
 func (a *Agent) start() error {
-	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(a.client))
+	var err error
+	a.fw, err = didcomm.NewFramework(didcomm.Config{
+		Wallet: a.w, StatePrefix: stateStorePrefix, Inbound: a.in, Client: a.client, Loader: a.opts.Loader,
+	}, aries.WithProtocols(a.issueCredentialService()))
 	if err != nil {
-		return fmt.Errorf("http outbound: %w", err)
-	}
-	cr, err := tinkcrypto.New()
-	if err != nil {
-		return fmt.Errorf("crypto: %w", err)
-	}
-	km, err := a.w.AgentKMS()
-	if err != nil {
-		return fmt.Errorf("key store: %w", err)
-	}
-	storage := a.w.AgentStorage()
-	a.fw, err = aries.New(
-		aries.WithStoreProvider(storage),
-		aries.WithProtocolStateStoreProvider(prefixed{Provider: storage, prefix: stateStorePrefix}),
-		aries.WithKMS(func(kms.Provider) (kms.KeyManager, error) { return km, nil }),
-		aries.WithCrypto(cr),
-		aries.WithInboundTransport(a.in),
-		aries.WithOutboundTransports(out),
-		aries.WithJSONLDDocumentLoader(a.opts.Loader),
-		aries.WithProtocols(a.issueCredentialService()),
-	)
-	if err != nil {
-		return fmt.Errorf("aries: %w", err)
+		return err
 	}
 	ctx, err := a.fw.Context()
 	if err != nil {
@@ -263,7 +243,7 @@ func (a *Agent) start() error {
 	a.wg.Add(1)
 	go a.loop()
 	// Messages may come in only now that someone handles them.
-	return a.in.serve()
+	return a.in.Serve()
 }
 
 // issueCredentialService registers our own issue-credential service: no
@@ -301,7 +281,7 @@ func (p withMessenger) Messenger() service.Messenger { return p.m }
 func (a *Agent) Endpoint() string { return a.in.Endpoint() }
 
 // Addr returns the address the inbound transport listens on.
-func (a *Agent) Addr() string { return a.in.ln.Addr().String() }
+func (a *Agent) Addr() string { return a.in.Addr() }
 
 // Close stops the agent: no new messages are accepted, messages being
 // handled are finished, and nothing of the agent touches the wallet after

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/didcomm"
 )
 
 func TestReceiveAccept(t *testing.T) {
@@ -372,7 +373,7 @@ func (s slowTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // follow.
 func TestCredentialBeforeRequestReported(t *testing.T) {
 	is := newIssuer(t)
-	client := newHTTPClient()
+	client := didcomm.NewHTTPClient()
 	client.Transport = slowTransport{inner: client.Transport, delay: 300 * time.Millisecond}
 	l := newLearner(t, Options{HTTPClient: client, Timeout: 10 * time.Second})
 	_, piid := connectAndOffer(t, is, l, 14)

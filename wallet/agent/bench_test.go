@@ -14,6 +14,8 @@ import (
 	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
 	"github.com/stretchr/testify/require"
+
+	"github.com/skillpass/skillpass/wallet/didcomm"
 )
 
 // BenchmarkReceive measures one receipt, from the issuer's invitation to the
@@ -87,7 +89,7 @@ func BenchmarkReceive(b *testing.B) {
 // aries' default issue-credential middleware.
 type ariesHolder struct {
 	fw        *aries.Aries
-	in        *inbound
+	in        *didcomm.Inbound
 	oob       *outofband.Client
 	connected chan string // connection ids completed
 	stored    chan string // piids whose credential was saved
@@ -97,7 +99,7 @@ func newAriesHolder(b *testing.B) *ariesHolder {
 	b.Helper()
 	in, err := listen("127.0.0.1:0", "")
 	require.NoError(b, err)
-	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(newHTTPClient()))
+	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(didcomm.NewHTTPClient()))
 	require.NoError(b, err)
 	h := &ariesHolder{in: in, connected: make(chan string, 4), stored: make(chan string, 4)}
 	h.fw, err = aries.New(
@@ -156,7 +158,7 @@ func newAriesHolder(b *testing.B) *ariesHolder {
 			}
 		}
 	}()
-	require.NoError(b, in.serve())
+	require.NoError(b, in.Serve())
 	b.Cleanup(func() {
 		_ = in.Stop()
 		close(quit)

@@ -41,7 +41,9 @@
 //   - aries' HTTP inbound binds in a goroutine and calls Fatalf when the
 //     port is taken. We listen ourselves (a taken port is ErrPortTaken, at
 //     New) and serve aries' NewInboundHandler on that listener, with a body
-//     limit (MaxMessageBytes) and server timeouts aries does not set.
+//     limit (MaxMessageBytes) and server timeouts aries does not set. That
+//     transport and the framework set-up are package wallet/didcomm, shared
+//     with the issuer.
 //   - The default issue-credential middleware (SaveCredentials) stores a
 //     second copy of every credential in aries' verifiable store, and aries'
 //     RFC 0593 holder check (rfc0593.VerifyCredential /

@@ -32,6 +32,7 @@ import (
 
 	"github.com/skillpass/skillpass/did"
 	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/didcomm"
 	"github.com/skillpass/skillpass/wallet/ld"
 )
 
@@ -131,7 +132,7 @@ func (s edSigner) Alg() string                      { return "EdDSA" }
 type issuer struct {
 	t      testing.TB
 	fw     *aries.Aries
-	in     *inbound
+	in     *didcomm.Inbound
 	oob    *outofband.Client
 	didex  *didexchange.Client
 	ic     *issuecredential.Service
@@ -168,7 +169,7 @@ func newIssuer(t testing.TB) *issuer {
 	require.NoError(t, err)
 	in, err := listen("127.0.0.1:0", "")
 	require.NoError(t, err)
-	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(newHTTPClient()))
+	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(didcomm.NewHTTPClient()))
 	require.NoError(t, err)
 	is := &issuer{
 		t: t, in: in, loader: testLoader(t), priv: priv, did: d, vm: d + "#" + strings.TrimPrefix(d, "did:key:"),
@@ -202,7 +203,7 @@ func newIssuer(t testing.TB) *issuer {
 	require.NoError(t, is.ic.RegisterMsgEvent(is.icStates))
 	is.wg.Add(1)
 	go is.loop()
-	require.NoError(t, in.serve())
+	require.NoError(t, in.Serve())
 	t.Cleanup(is.close)
 	return is
 }

@@ -11,7 +11,8 @@
 //     secret lock). Its DID is the wallet's Ed25519 did:key, the same across
 //     restarts; it is the issuer and the signer of every credential.
 //   - Start runs aries on that wallet's store and KMS, with HTTP inbound on a
-//     listener of our own (a taken port is ErrPortTaken, at Start), and
+//     listener of our own (a taken port is ErrPortTaken, at Start; both set
+//     up by package wallet/didcomm, as for the learner's agent), and
 //     serves on the same listener: POST DIDComm messages; GET / the
 //     invitation JSON, /status/1 the status list credential, /pathways.json
 //     the catalogue's pathways in the passport pathway file format.

@@ -16,19 +16,19 @@ import (
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
-	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
-	"github.com/hyperledger/aries-framework-go/pkg/kms"
 
 	"github.com/skillpass/skillpass/did"
 	"github.com/skillpass/skillpass/wallet"
 	"github.com/skillpass/skillpass/wallet/agent"
+	"github.com/skillpass/skillpass/wallet/didcomm"
 	"github.com/skillpass/skillpass/wallet/ld"
 )
 
 var (
 	// ErrPortTaken is returned by Start when the listen address is in use.
-	ErrPortTaken = errors.New("the address is already in use")
+	// It is didcomm.ErrPortTaken.
+	ErrPortTaken = didcomm.ErrPortTaken
 	// ErrUnknownAchievement is returned by Offer for an achievement id the
 	// catalogue does not list.
 	ErrUnknownAchievement = errors.New("no such achievement in the catalogue")
@@ -79,7 +79,7 @@ type Issuer struct {
 	signer *ldSigner
 
 	fw     *aries.Aries
-	in     *inbound
+	in     *didcomm.Inbound
 	client *http.Client
 	oob    *outofband.Client
 	didex  *didexchange.Client
@@ -147,14 +147,10 @@ func Start(w *wallet.Wallet, opts Options) (*Issuer, error) {
 	}
 	client := opts.HTTPClient
 	if client == nil {
-		client = newHTTPClient()
-	}
-	in, err := listen(opts.Listen, opts.Endpoint)
-	if err != nil {
-		return nil, fmt.Errorf("start issuer: %w", err)
+		client = didcomm.NewHTTPClient()
 	}
 	is := &Issuer{
-		w: w, opts: opts, rec: records{w: w}, did: id.DID, in: in, client: client,
+		w: w, opts: opts, rec: records{w: w}, did: id.DID, client: client,
 		signer: &ldSigner{
 			signer: kmsSigner{km: w.KeyManager(), cr: cr, keyID: id.KeyID},
 			vm:     verificationMethod(id.DID), loader: opts.Loader,
@@ -165,7 +161,11 @@ func Start(w *wallet.Wallet, opts Options) (*Issuer, error) {
 		icStates:   make(chan service.StateMsg, 64),
 		done:       make(chan struct{}),
 	}
-	in.get = http.HandlerFunc(is.serveGet)
+	in, err := listen(opts.Listen, opts.Endpoint, http.HandlerFunc(is.serveGet))
+	if err != nil {
+		return nil, fmt.Errorf("start issuer: %w", err)
+	}
+	is.in = in
 	if err := is.start(); err != nil {
 		_ = in.Stop()
 		close(is.done)
@@ -181,30 +181,12 @@ func Start(w *wallet.Wallet, opts Options) (*Issuer, error) {
 // start builds the framework, registers for events, creates the
 // invitation and starts serving.
 func (is *Issuer) start() error {
-	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(is.client))
+	var err error
+	is.fw, err = didcomm.NewFramework(didcomm.Config{
+		Wallet: is.w, StatePrefix: stateStorePrefix, Inbound: is.in, Client: is.client, Loader: is.opts.Loader,
+	})
 	if err != nil {
-		return fmt.Errorf("http outbound: %w", err)
-	}
-	cr, err := tinkcrypto.New()
-	if err != nil {
-		return fmt.Errorf("crypto: %w", err)
-	}
-	km, err := is.w.AgentKMS()
-	if err != nil {
-		return fmt.Errorf("key store: %w", err)
-	}
-	storage := is.w.AgentStorage()
-	is.fw, err = aries.New(
-		aries.WithStoreProvider(storage),
-		aries.WithProtocolStateStoreProvider(prefixed{Provider: storage, prefix: stateStorePrefix}),
-		aries.WithKMS(func(kms.Provider) (kms.KeyManager, error) { return km, nil }),
-		aries.WithCrypto(cr),
-		aries.WithInboundTransport(is.in),
-		aries.WithOutboundTransports(out),
-		aries.WithJSONLDDocumentLoader(is.opts.Loader),
-	)
-	if err != nil {
-		return fmt.Errorf("aries: %w", err)
+		return err
 	}
 	ctx, err := is.fw.Context()
 	if err != nil {
@@ -250,7 +232,7 @@ func (is *Issuer) start() error {
 	go is.actionLoop()
 	go is.didStateLoop()
 	go is.icStateLoop()
-	return is.in.serve()
+	return is.in.Serve()
 }
 
 // makeInvitation creates the out-of-band invitation learners connect with.
@@ -287,7 +269,7 @@ func (is *Issuer) InvitationURL() string { return is.invitationURL }
 func (is *Issuer) Invitation() []byte { return append([]byte(nil), is.invitation...) }
 
 // Addr returns the address the listener is bound to.
-func (is *Issuer) Addr() string { return is.in.ln.Addr().String() }
+func (is *Issuer) Addr() string { return is.in.Addr() }
 
 // Endpoint returns the issuer's base URL.
 func (is *Issuer) Endpoint() string { return is.in.Endpoint() }

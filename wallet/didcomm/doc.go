@@ -1,0 +1,19 @@
+// Package didcomm is the aries framework set-up and HTTP transport shared by
+// the learner's agent (wallet/agent) and the issuer (wallet/issuer).
+//
+//   - NewFramework starts aries on a wallet's agent store and KMS
+//     (wallet.AgentStorage, wallet.AgentKMS), with the protocol-state stores
+//     under a name prefix of the caller's (aries uses the same store names
+//     and keys in its permanent and protocol-state stores, so the two must
+//     not be one store in the wallet file).
+//   - Listen opens our own TCP listener: aries' HTTP inbound binds in a
+//     goroutine and calls Fatalf when the port is taken, so a taken port is
+//     ErrPortTaken here, before aries starts. The Inbound it returns serves
+//     aries' inbound handler with a message size limit (MaxMessageBytes) and
+//     server timeouts aries does not set, and, optionally, the caller's own
+//     GET resources on the same port. aries starts inbound transports inside
+//     aries.New, before anyone listens for events, so an Inbound serves only
+//     once its owner calls Serve.
+//   - NewHTTPClient is the outbound client: its own transport (never
+//     http.DefaultTransport), bounded in time.
+package didcomm

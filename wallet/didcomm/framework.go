@@ -1,0 +1,97 @@
+package didcomm
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hyperledger/aries-framework-go/pkg/crypto/tinkcrypto"
+	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
+	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
+	"github.com/hyperledger/aries-framework-go/pkg/kms"
+	"github.com/hyperledger/aries-framework-go/spi/storage"
+	jsonld "github.com/piprate/json-gold/ld"
+
+	"github.com/skillpass/skillpass/wallet"
+)
+
+// Config is what NewFramework builds aries from. Every field is required.
+type Config struct {
+	// Wallet holds aries' stores (wallet.AgentStorage) and keys
+	// (wallet.AgentKMS). It must stay open until the framework is closed.
+	Wallet *wallet.Wallet
+	// StatePrefix starts the names of aries' protocol-state stores in the
+	// wallet file, to keep them apart from the permanent stores of the same
+	// names (and from another framework's on the same wallet).
+	StatePrefix string
+	// Inbound is the inbound transport (see Listen).
+	Inbound *Inbound
+	// Client sends outbound messages over HTTP.
+	Client *http.Client
+	// Loader loads JSON-LD contexts for aries.
+	Loader jsonld.DocumentLoader
+}
+
+// NewFramework starts an aries framework on cfg.Wallet's store and KMS with
+// tink crypto, cfg.Inbound and an HTTP outbound transport on cfg.Client;
+// extra options (protocols, for example) come after ours. aries calls
+// cfg.Inbound.Start here; the Inbound serves only after Serve.
+func NewFramework(cfg Config, extra ...aries.Option) (*aries.Aries, error) {
+	if cfg.Wallet == nil || cfg.Inbound == nil || cfg.Client == nil || cfg.Loader == nil || cfg.StatePrefix == "" {
+		return nil, errors.New("aries: incomplete configuration")
+	}
+	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(cfg.Client))
+	if err != nil {
+		return nil, fmt.Errorf("http outbound: %w", err)
+	}
+	cr, err := tinkcrypto.New()
+	if err != nil {
+		return nil, fmt.Errorf("crypto: %w", err)
+	}
+	km, err := cfg.Wallet.AgentKMS()
+	if err != nil {
+		return nil, fmt.Errorf("key store: %w", err)
+	}
+	store := cfg.Wallet.AgentStorage()
+	opts := append([]aries.Option{
+		aries.WithStoreProvider(store),
+		aries.WithProtocolStateStoreProvider(prefixed{Provider: store, prefix: cfg.StatePrefix}),
+		aries.WithKMS(func(kms.Provider) (kms.KeyManager, error) { return km, nil }),
+		aries.WithCrypto(cr),
+		aries.WithInboundTransport(cfg.Inbound),
+		aries.WithOutboundTransports(out),
+		aries.WithJSONLDDocumentLoader(cfg.Loader),
+	}, extra...)
+	fw, err := aries.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("aries: %w", err)
+	}
+	return fw, nil
+}
+
+// prefixed is a storage.Provider that puts a prefix before every store name.
+// Closing it does nothing: the underlying provider belongs to the wallet.
+type prefixed struct {
+	storage.Provider
+	prefix string
+}
+
+var _ storage.Provider = prefixed{}
+
+// OpenStore opens the store prefix+name.
+func (p prefixed) OpenStore(name string) (storage.Store, error) {
+	return p.Provider.OpenStore(p.prefix + name)
+}
+
+// SetStoreConfig sets the configuration of the store prefix+name.
+func (p prefixed) SetStoreConfig(name string, config storage.StoreConfiguration) error {
+	return p.Provider.SetStoreConfig(p.prefix+name, config)
+}
+
+// GetStoreConfig returns the configuration of the store prefix+name.
+func (p prefixed) GetStoreConfig(name string) (storage.StoreConfiguration, error) {
+	return p.Provider.GetStoreConfig(p.prefix + name)
+}
+
+// Close does nothing (the wallet owns the provider).
+func (p prefixed) Close() error { return nil }
