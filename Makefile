@@ -22,9 +22,11 @@ deps-test:
 build: deps-run
 	$(GO) build -o $(BIN)/skillpass ./cmd/skillpass
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/skillpass-cli ./cmd/skillpass-cli
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/skillpass-issuer ./cmd/skillpass-issuer
 
 cli:
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/skillpass-cli ./cmd/skillpass-cli
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/skillpass-issuer ./cmd/skillpass-issuer
 
 run: build
 	./$(BIN)/skillpass
