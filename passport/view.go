@@ -450,3 +450,21 @@ func (p *Passport) Gaps(r Role) GapReport {
 	rep.Percent = int(math.Round(rep.Score * 100))
 	return rep
 }
+
+// IssuerNames lists the skill's issuers for people: each issuer's name (its
+// id when it has none), each name once, in the order of Issuers.
+func (s SkillView) IssuerNames() []string {
+	seen := make(map[string]bool, len(s.Issuers))
+	out := make([]string, 0, len(s.Issuers))
+	for _, i := range s.Issuers {
+		name := i.Name
+		if name == "" {
+			name = i.ID
+		}
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 
+	"github.com/skillpass/skillpass/passport"
 	"github.com/skillpass/skillpass/wallet"
 )
 
@@ -23,6 +25,7 @@ type Vault interface {
 	// Lock forgets the keys; Unlock brings them back with the passphrase.
 	Lock()
 	Unlock(passphrase []byte) error
+	Passport(opts passport.Options) (*passport.Passport, error)
 }
 
 // Opener creates and opens wallets.
@@ -61,12 +64,17 @@ type App struct {
 	// Clock drives the idle lock (the system clock when nil; tests pass a
 	// fake one).
 	Clock wallet.Clock
+	// Now is the clock the passport's freshness and expiry read (time.Now
+	// when nil).
+	Now func() time.Time
 
 	vault       Vault
 	idle        *wallet.IdleLocker
 	jobs        sync.WaitGroup // background work of the screens
 	unlock      *UnlockScreen
+	home        *PassportScreen
 	credentials *CredentialsScreen
+	tabs        *container.AppTabs
 }
 
 // New builds the app's window for the wallet in dir; call ShowAndRun on the
@@ -101,6 +109,9 @@ func (a *App) Window() fyne.Window { return a.window }
 // Unlock returns the unlock screen (for tests and keyboard focus).
 func (a *App) Unlock() *UnlockScreen { return a.unlock }
 
+// Passport returns the passport home once a wallet is open, else nil.
+func (a *App) Passport() *PassportScreen { return a.home }
+
 // Credentials returns the credentials screen once a wallet is open, else nil.
 func (a *App) Credentials() *CredentialsScreen { return a.credentials }
 
@@ -109,10 +120,17 @@ func (a *App) Credentials() *CredentialsScreen { return a.credentials }
 func (a *App) opened(v Vault) {
 	if a.vault == nil {
 		a.vault = v
+		a.home = newPassportScreen(a, v)
 		a.credentials = newCredentialsScreen(a, v)
+		a.tabs = container.NewAppTabs(
+			container.NewTabItem("Passport", a.home.content),
+			container.NewTabItem("Credentials", a.credentials.content),
+		)
+		a.tabs.OnSelected = func(*container.TabItem) { a.touch() }
 	}
-	a.window.SetContent(a.credentials.content)
+	a.window.SetContent(a.tabs)
 	a.credentials.refresh()
+	a.home.refresh()
 	if a.idle == nil {
 		a.idle = wallet.NewIdleLocker(v, wallet.IdleOptions{
 			Timeout: a.IdleTimeout,
@@ -125,6 +143,14 @@ func (a *App) opened(v Vault) {
 	} else {
 		a.idle.Touch()
 	}
+}
+
+// now reads the app's clock.
+func (a *App) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
 }
 
 // touch records activity for the idle lock.

@@ -233,6 +233,9 @@ func (s *CredentialsScreen) ImportFiles(paths []string) {
 			s.progress.Hide()
 			s.importB.Enable()
 			s.refresh()
+			if s.app.home != nil {
+				s.app.home.refresh()
+			}
 			dialog.ShowInformation("Import", report.String(), s.app.window)
 			// Last, so that whoever waits for the report sees a settled screen.
 			text := report.String()

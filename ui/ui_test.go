@@ -29,6 +29,7 @@ func TestCreateImportAndUnlock(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "wallet")
 	opener := WalletOpener{Options: wallet.Options{Now: fixtureNow}}
 	ap := New(a, opener, dir)
+	ap.Now = fixtureNow
 	u := ap.Unlock()
 	require.True(t, u.Creating())
 
@@ -55,6 +56,9 @@ func TestCreateImportAndUnlock(t *testing.T) {
 	require.NotEmpty(t, c.LastReport())
 	require.Len(t, c.Shown(), 2)
 	require.Contains(t, c.LastReport(), "not added — signature invalid")
+	ap.Wait() // the passport home rebuilds after an import
+	require.Equal(t, "1 skill from 2 credentials", ap.Passport().Summary())
+	require.Contains(t, SkillLine(ap.Passport().View().Skills[0]), "Teamwork — ")
 	require.Equal(t, "2 of 2", c.count.Text)
 
 	test.Type(c.Search(), "zzz-nothing")
@@ -191,7 +195,7 @@ func TestIdleLockAsksAgain(t *testing.T) {
 	test.Tap(u.button)
 	ap.Wait()
 	require.False(t, ap.Locked(), u.Status())
-	require.Equal(t, c.content, ap.Window().Content())
+	require.Equal(t, ap.tabs, ap.Window().Content())
 	require.Len(t, c.Shown(), 1)
 	ap.Window().Close()
 }

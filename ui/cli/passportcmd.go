@@ -58,12 +58,8 @@ func printPassport(out io.Writer, v passport.View) {
 			category = s.CategoryLabel
 			fmt.Fprintf(tw, "\n%s\t\t\t\t\n", category)
 		}
-		issuers := make([]string, 0, len(s.Issuers))
-		for _, i := range s.Issuers {
-			issuers = append(issuers, firstNonEmpty(i.Name, i.ID))
-		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s, last evidenced %s\n", clip(s.Name, 40), s.Level.Label,
-			clip(strings.Join(issuers, ", "), 30), s.Freshness.State, dateStr(s.LastEvidenced))
+			clip(strings.Join(s.IssuerNames(), ", "), 30), s.Freshness.State, dateStr(s.LastEvidenced))
 	}
 	_ = tw.Flush()
 	if len(v.Pathways) > 0 {
