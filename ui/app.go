@@ -71,6 +71,7 @@ type App struct {
 	vault       Vault
 	idle        *wallet.IdleLocker
 	jobs        sync.WaitGroup // background work of the screens
+	jobMu       sync.Mutex     // background jobs run one at a time
 	unlock      *UnlockScreen
 	home        *PassportScreen
 	credentials *CredentialsScreen
@@ -90,10 +91,15 @@ func New(a fyne.App, opener Opener, dir string) *App {
 }
 
 // background runs work off the UI goroutine; work reports back with fyne.Do.
+// Jobs run one at a time: the wallet serialises its work anyway, and under
+// Fyne's test driver fyne.Do runs on the job's own goroutine, so two jobs
+// reporting back at once would touch widgets concurrently.
 func (a *App) background(work func()) {
 	a.jobs.Add(1)
 	go func() {
 		defer a.jobs.Done()
+		a.jobMu.Lock()
+		defer a.jobMu.Unlock()
 		work()
 	}()
 }
