@@ -43,6 +43,11 @@ test: deps-test
 fuzz-short:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./.ci/fuzz.sh
 
+# race runs every test under the race detector (-short: 20 crash kills instead of 200).
+.PHONY: race
+race: deps-test
+	$(GO) test -race -short -count=1 -timeout 40m $(PKGS)
+
 # soak kills the crash-safety test's writer 1,000 times (make test: 200).
 .PHONY: soak
 soak:
