@@ -134,7 +134,7 @@ func (l *Loader) LoadDocument(u string) (*jsonld.RemoteDocument, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
-	return &jsonld.RemoteDocument{DocumentURL: e.url, Document: deepCopy(e.doc)}, nil
+	return &jsonld.RemoteDocument{DocumentURL: e.url, Document: Copy(e.doc)}, nil
 }
 
 // unknownContext builds the error for a context URL that is not embedded.
@@ -142,19 +142,20 @@ func unknownContext(u string) error {
 	return fmt.Errorf("%w %q: JSON-LD contexts are never downloaded and this one is not embedded", ErrUnknownContext, u)
 }
 
-// deepCopy copies a JSON value (maps and slices; scalars are immutable).
-func deepCopy(v any) any {
+// Copy deep-copies a value decoded by encoding/json (maps and slices;
+// scalars are immutable), so a caller may change the copy freely.
+func Copy(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		m := make(map[string]any, len(t))
 		for k, x := range t {
-			m[k] = deepCopy(x)
+			m[k] = Copy(x)
 		}
 		return m
 	case []any:
 		s := make([]any, len(t))
 		for i, x := range t {
-			s[i] = deepCopy(x)
+			s[i] = Copy(x)
 		}
 		return s
 	default:

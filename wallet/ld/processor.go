@@ -220,7 +220,7 @@ func (p *Processor) context(m mode, value any) (ctx *jsonld.Context, err error) 
 	defer recoverInto(&err)
 	// The processed context keeps references into the value it was built
 	// from: give it a private copy.
-	ctx, err = start.Parse(deepCopy(value))
+	ctx, err = start.Parse(Copy(value))
 	if err != nil {
 		return nil, p.explain(err)
 	}

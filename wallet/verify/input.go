@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/skillpass/skillpass/wallet/ld"
 )
 
 // maxInput bounds what Verify reads; credentials are kilobytes, and a
@@ -123,28 +125,8 @@ func idOf(v any) string {
 	return ""
 }
 
-// deepCopy copies a value decoded by encoding/json.
-func deepCopy(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = deepCopy(x)
-		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, x := range t {
-			s[i] = deepCopy(x)
-		}
-		return s
-	default:
-		return v
-	}
-}
-
 // copyDoc deep-copies a JSON object.
 func copyDoc(doc map[string]any) map[string]any {
-	m, _ := deepCopy(doc).(map[string]any)
+	m, _ := ld.Copy(doc).(map[string]any)
 	return m
 }

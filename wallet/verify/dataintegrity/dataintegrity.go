@@ -347,7 +347,7 @@ func SignWith(p *ld.Processor, doc map[string]any, opts ProofOptions, sign func(
 	}
 	proof["proofValue"] = "z" + base58.Encode(sig)
 
-	out := deepCopy(doc).(map[string]any)
+	out := ld.Copy(doc).(map[string]any)
 	switch existing := out["proof"].(type) {
 	case nil:
 		out["proof"] = proof
@@ -400,23 +400,4 @@ func proofOptions(opts ProofOptions) map[string]any {
 		proof["previousProof"] = prev
 	}
 	return proof
-}
-
-func deepCopy(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = deepCopy(x)
-		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, x := range t {
-			s[i] = deepCopy(x)
-		}
-		return s
-	default:
-		return v
-	}
 }
