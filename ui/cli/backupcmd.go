@@ -26,27 +26,8 @@ func backupPassphrase(env Env) ([]byte, error) {
 // newBackupPassphrase gets the passphrase of a backup to write: from the
 // environment as given, or asked twice; either way long enough.
 func newBackupPassphrase(env Env) ([]byte, error) {
-	var pass []byte
-	if p := env.Getenv(EnvBackupPassphrase); p != "" {
-		pass = []byte(p)
-	} else {
-		p1, err := promptOnly(env, fmt.Sprintf(msgNewBackupPassPrompt, minPassChars))
-		if err != nil {
-			return nil, err
-		}
-		p2, err := promptOnly(env, msgNewPassAgain)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(p1, p2) {
-			return nil, &usageError{msg: msgPassMismatch}
-		}
-		pass = p1
-	}
-	if len([]rune(string(pass))) < minPassChars {
-		return nil, &usageError{msg: fmt.Sprintf(msgPassShort, minPassChars), hint: msgPassShortHint}
-	}
-	return pass, nil
+	return newSecret(env, EnvBackupPassphrase, func(p string) ([]byte, error) { return promptOnly(env, p) },
+		fmt.Sprintf(msgNewBackupPassPrompt, minPassChars))
 }
 
 // promptOnly asks on the terminal, never reading SKILLPASS_PASSPHRASE.

@@ -55,18 +55,24 @@ func cmdInit(o *opts, env Env) error {
 	return nil
 }
 
-// newPassphrase asks twice on a terminal; from the environment it is taken
-// as given. Either way it must be long enough.
+// newPassphrase gets the wallet passphrase for a new wallet.
 func newPassphrase(env Env) ([]byte, error) {
+	return newSecret(env, EnvPassphrase, func(p string) ([]byte, error) { return passphrase(env, p) },
+		fmt.Sprintf(msgNewPassPrompt, minPassChars))
+}
+
+// newSecret gets a new passphrase: from the environment variable envVar as
+// given, or asked twice with ask; either way it must be long enough.
+func newSecret(env Env, envVar string, ask func(prompt string) ([]byte, error), prompt string) ([]byte, error) {
 	var pass []byte
-	if p := env.Getenv(EnvPassphrase); p != "" {
+	if p := env.Getenv(envVar); p != "" {
 		pass = []byte(p)
 	} else {
-		p1, err := passphrase(env, fmt.Sprintf(msgNewPassPrompt, minPassChars))
+		p1, err := ask(prompt)
 		if err != nil {
 			return nil, err
 		}
-		p2, err := passphrase(env, msgNewPassAgain)
+		p2, err := ask(msgNewPassAgain)
 		if err != nil {
 			return nil, err
 		}
