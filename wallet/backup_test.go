@@ -284,6 +284,19 @@ func TestRestoreRefusesAndChangesNothing(t *testing.T) {
 	flip := func(at int) func([]byte) []byte {
 		return func(b []byte) []byte { b[at] ^= 0x01; return b }
 	}
+	// otherBase64 swaps one base64 character for another valid one, so the
+	// salt still parses and only its value changes (flipping a bit can give a
+	// character outside the alphabet, which reads as damage instead).
+	otherBase64 := func(at int) func([]byte) []byte {
+		return func(b []byte) []byte {
+			if b[at] == 'A' {
+				b[at] = 'B'
+			} else {
+				b[at] = 'A'
+			}
+			return b
+		}
+	}
 	tests := []struct {
 		name string
 		data []byte
@@ -295,7 +308,7 @@ func TestRestoreRefusesAndChangesNothing(t *testing.T) {
 		{"truncated by half", good[:len(good)/2], backupPass, ErrBackupDamaged},
 		{"last byte missing", good[:len(good)-1], backupPass, ErrBackupDamaged},
 		{"bytes appended", append(bytes.Clone(good), 0), backupPass, ErrBackupDamaged},
-		{"edited scrypt salt", corrupt(good, flip(bytes.Index(good, []byte("scrypt "))+8)), backupPass, ErrBackupPassphrase},
+		{"edited scrypt salt", corrupt(good, otherBase64(bytes.Index(good, []byte("scrypt "))+8)), backupPass, ErrBackupPassphrase},
 		{"edited header MAC", corrupt(good, flip(hdrEnd+6)), backupPass, ErrBackupDamaged},
 		{"edited first chunk", corrupt(good, flip(hdrEnd+60)), backupPass, ErrBackupDamaged},
 		{"edited middle", corrupt(good, flip(len(good)/2)), backupPass, ErrBackupDamaged},
