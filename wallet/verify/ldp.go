@@ -2,10 +2,10 @@ package verify
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -197,7 +197,7 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 	typ := str(p["type"])
 	switch typ {
 	case typeDataIntegrity:
-		if str(p["cryptosuite"]) != suiteEdDSARDFC2022 {
+		if _, ok := dataIntegritySuites[str(p["cryptosuite"])]; !ok {
 			return fail(SigUnsupported, msgProofUnsupported(o.label))
 		}
 	case typeEd25519Sig2018, typeEd25519Sig2020, typeJSONWebSig2020, typeBBSSig2020, typeBBSSigProof2020:
@@ -249,13 +249,13 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 		return fail(kerr.sig, kerr.msg)
 	}
 	o.key = key
-	if !keyFits(typ, key.keyType) {
+	if !keyFits(typ, str(p["cryptosuite"]), key.keyType) {
 		return fail(SigInvalid, msgKeyType(o.label, o.vm, keyName(key)))
 	}
 
 	var err error
 	if typ == typeDataIntegrity {
-		err = dataintegrity.Verify(v.proc, doc, p, ed25519.PublicKey(key.pub))
+		err = v.verifyDataIntegrity(doc, p, key)
 		if errors.Is(err, dataintegrity.ErrUnsupported) {
 			return fail(SigUnsupported, msgProofUnsupported(fmt.Sprintf("%s (%v)", o.label, err)))
 		}
@@ -264,6 +264,8 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 	}
 	switch {
 	case err == nil:
+	case errors.Is(err, dataintegrity.ErrBaseProof):
+		return fail(SigInvalid, msgBaseProof(o.label))
 	case errors.Is(err, ld.ErrUnknownContext):
 		return fail(SigInvalid, msgUnknownContext(err))
 	default:
@@ -273,10 +275,13 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 	return o
 }
 
-// keyFits reports whether a key of type kt can make a proof of type typ.
-func keyFits(typ string, kt did.KeyType) bool {
+// keyFits reports whether a key of type kt can make a proof of type typ
+// (with cryptosuite suite, for DataIntegrityProof).
+func keyFits(typ, suite string, kt did.KeyType) bool {
 	switch typ {
-	case typeDataIntegrity, typeEd25519Sig2018, typeEd25519Sig2020:
+	case typeDataIntegrity:
+		return slices.Contains(dataIntegritySuites[suite], kt)
+	case typeEd25519Sig2018, typeEd25519Sig2020:
 		return kt == did.Ed25519
 	case typeJSONWebSig2020:
 		return kt == did.Ed25519 || kt == did.P256

@@ -58,6 +58,10 @@ func msgProofFailed(label, vm string, err error) string {
 	return fmt.Sprintf("signature: the %s proof made with key %s does not match the document (%v): it was changed after signing or signed with another key; %s", label, vm, err, hintFreshCopy)
 }
 
+func msgBaseProof(label string) string {
+	return fmt.Sprintf("signature: the %s proof is a base proof, which stays with the holder and is never shown to verifiers; ask the holder to share a selectively disclosed (derived) copy", label)
+}
+
 func msgProofMalformed(label, problem string) string {
 	return fmt.Sprintf("signature: the %s proof %s; %s", label, problem, hintFreshCopy)
 }

@@ -243,7 +243,7 @@ func TestProofSets(t *testing.T) {
 	bad := copyDoc(goodProof)
 	bad["created"] = "2024-05-05T00:00:00Z" // no longer what was signed
 	otherSuite := copyDoc(goodProof)
-	otherSuite["cryptosuite"] = "ecdsa-rdfc-2019"
+	otherSuite["cryptosuite"] = "bbs-2023"
 
 	withProofs := func(proofs ...any) map[string]any {
 		d := copyDoc(good)
@@ -257,7 +257,7 @@ func TestProofSets(t *testing.T) {
 		proofs []string
 	}{
 		{"unknown then good", withProofs(unknown, goodProof), SigOK, []string{"FancySignature2099", labelDataIntegrityDI}},
-		{"good then unknown cryptosuite", withProofs(goodProof, otherSuite), SigOK, []string{labelDataIntegrityDI, "DataIntegrityProof/ecdsa-rdfc-2019"}},
+		{"good then unknown cryptosuite", withProofs(goodProof, otherSuite), SigOK, []string{labelDataIntegrityDI, "DataIntegrityProof/bbs-2023"}},
 		{"good and bad", withProofs(goodProof, bad), SigInvalid, []string{labelDataIntegrityDI, labelDataIntegrityDI}},
 		{"only unknown", withProofs(unknown), SigUnsupported, []string{"FancySignature2099"}},
 		{"empty list", withProofs(), SigMissing, nil},
