@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	arieslog "github.com/hyperledger/aries-framework-go/pkg/common/log"
 	spilog "github.com/hyperledger/aries-framework-go/spi/log"
@@ -27,92 +29,319 @@ const InvitationPNG = "invitation.png"
 
 const usage = `usage:
   skillpass-issuer --dir DIR serve --listen HOST:PORT --catalog FILE [--endpoint URL] [--auto-offer]
+  skillpass-issuer --dir DIR offer --connection C --achievement A [--subject-name NAME] [--date YYYY-MM-DD] [--result TEXT]
+  skillpass-issuer --dir DIR issue-batch [--skip-invalid] [--json] FILE.csv
   skillpass-issuer --dir DIR revoke CREDENTIAL_ID
-  skillpass-issuer --dir DIR issued
+  skillpass-issuer --dir DIR connections [--json]
+  skillpass-issuer --dir DIR issued [--json]
 The passphrase of the issuer's wallet comes from ` + PassphraseEnv + `; serve creates
-the wallet in DIR on first run.
+the wallet in DIR on first run and answers the other commands on DIR/` + AdminSocket + `.
+offer and issue-batch need a running serve; revoke, connections and issued
+open the wallet themselves when none runs. C is a connection id or the learner's
+DID. FILE.csv has a header row with the columns learner, achievement, date
+(YYYY-MM-DD) and optionally result.
 `
 
 // errUsage marks errors of the command line (exit code 2).
 var errUsage = errors.New("usage")
+
+// refused lists the errors that are a refusal (exit code 1), not a usage
+// or I/O error.
+var refused = []error{
+	ErrNotIssued, ErrAmbiguous, wallet.ErrWrongPassphrase, ErrUnknownAchievement, ErrNoConnection,
+	ErrAmbiguousLearner, ErrBadOffer, ErrInvalidBatch, errBatchIncomplete,
+}
+
+// errBatchIncomplete is returned when a batch left rows unsent.
+var errBatchIncomplete = errors.New("not every row was offered")
 
 // Run is the skillpass-issuer command: it parses args (without the program
 // name), runs the subcommand until ctx ends (serve) or it is done, and
 // returns the exit code: 0 done, 1 refused, 2 usage or I/O error. Output
 // goes to stdout (serve: the invitation URL first); messages to stderr.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := run(ctx, args, stdout, stderr)
+	dir, err := run(ctx, args, stdout, stderr)
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "skillpass-issuer: error: %v\n%s", err, usage)
 		return 2
-	case errors.Is(err, ErrNotIssued), errors.Is(err, ErrAmbiguous), errors.Is(err, wallet.ErrWrongPassphrase):
-		fmt.Fprintf(stderr, "skillpass-issuer: error: %v\n", err)
-		return 1
-	default:
-		fmt.Fprintf(stderr, "skillpass-issuer: error: %v\n", err)
-		if errors.Is(err, wallet.ErrBusy) {
-			fmt.Fprintln(stderr, "hint: a running `skillpass-issuer serve` holds this folder; stop it first (the admin endpoint is not built yet)")
-		}
-		return 2
 	}
+	fmt.Fprintf(stderr, "skillpass-issuer: error: %v\n", err)
+	switch {
+	case errors.Is(err, ErrNotServing):
+		fmt.Fprintf(stderr, "hint: start the issuer first, in another terminal: skillpass-issuer --dir %s serve --listen HOST:PORT --catalog FILE\n", dir)
+	case errors.Is(err, wallet.ErrBusy):
+		fmt.Fprintln(stderr, "hint: a `skillpass-issuer serve` is starting or stopping on this folder; try again in a moment")
+	case errors.Is(err, ErrUnsafeDir):
+		fmt.Fprintf(stderr, "hint: chmod go-w %s\n", dir)
+	}
+	for _, r := range refused {
+		if errors.Is(err, r) {
+			return 1
+		}
+	}
+	return 2
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (string, error) {
 	top := flag.NewFlagSet("skillpass-issuer", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	dir := top.String("dir", "", "the issuer's folder (its wallet)")
 	if err := top.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return "", fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if *dir == "" {
-		return fmt.Errorf("%w: --dir is required", errUsage)
+		return "", fmt.Errorf("%w: --dir is required", errUsage)
 	}
 	rest := top.Args()
 	if len(rest) == 0 {
-		return fmt.Errorf("%w: no command", errUsage)
+		return *dir, fmt.Errorf("%w: no command", errUsage)
 	}
+	var err error
 	switch rest[0] {
 	case "serve":
-		return serve(ctx, *dir, rest[1:], stdout, stderr)
+		err = serve(ctx, *dir, rest[1:], stdout, stderr)
+	case "offer":
+		err = cmdOffer(ctx, *dir, rest[1:], stdout)
+	case "issue-batch":
+		err = cmdIssueBatch(ctx, *dir, rest[1:], stdout, stderr)
 	case "revoke":
-		if len(rest) != 2 {
-			return fmt.Errorf("%w: revoke takes one credential id", errUsage)
-		}
-		w, err := openWallet(*dir, false)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		rec, err := Revoke(w, rest[1])
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s revoked (status entry %d); the next serve publishes it\n", rec.ID, rec.StatusIndex)
-		return nil
+		err = cmdRevoke(ctx, *dir, rest[1:], stdout)
+	case "connections":
+		err = cmdConnections(ctx, *dir, rest[1:], stdout)
 	case "issued":
-		w, err := openWallet(*dir, false)
+		err = cmdIssued(ctx, *dir, rest[1:], stdout)
+	default:
+		err = fmt.Errorf("%w: unknown command %q", errUsage, rest[0])
+	}
+	return *dir, err
+}
+
+// parseFlags parses a subcommand's flags and returns its arguments, of
+// which it wants exactly nargs.
+func parseFlags(fs *flag.FlagSet, args []string, nargs int, what string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
+	}
+	if fs.NArg() != nargs {
+		if nargs == 0 {
+			return nil, fmt.Errorf("%w: %s takes no arguments (got %q)", errUsage, fs.Name(), strings.Join(fs.Args(), " "))
+		}
+		return nil, fmt.Errorf("%w: %s takes %s (flags first)", errUsage, fs.Name(), what)
+	}
+	return fs.Args(), nil
+}
+
+// needServe explains that a command works only through a running serve.
+func needServe(cmd string, err error) error {
+	if errors.Is(err, ErrNotServing) {
+		return fmt.Errorf("%s needs a running `skillpass-issuer serve`: %w", cmd, err)
+	}
+	return err
+}
+
+func cmdOffer(ctx context.Context, dir string, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("offer", flag.ContinueOnError)
+	conn := fs.String("connection", "", "the learner: a connection id or the learner's DID")
+	ach := fs.String("achievement", "", "the achievement id (from the catalogue)")
+	name := fs.String("subject-name", "", "the learner's name, put in the credential")
+	date := fs.String("date", "", "the issuance date, YYYY-MM-DD (default: when the learner accepts)")
+	result := fs.String("result", "", "a result text or score, put in the credential")
+	if _, err := parseFlags(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if *conn == "" || *ach == "" {
+		return fmt.Errorf("%w: offer needs --connection C and --achievement A", errUsage)
+	}
+	o := OfferOptions{SubjectName: *name, Result: *result}
+	if *date != "" {
+		d, err := time.Parse(time.DateOnly, *date)
 		if err != nil {
+			return fmt.Errorf("%w: --date %q is not YYYY-MM-DD", errUsage, *date)
+		}
+		o.Date = d
+	}
+	id, err := NewAdminClient(dir).Offer(ctx, *conn, *ach, o)
+	if err != nil {
+		return needServe("offer", err)
+	}
+	fmt.Fprintln(stdout, id)
+	return nil
+}
+
+func cmdIssueBatch(ctx context.Context, dir string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("issue-batch", flag.ContinueOnError)
+	skip := fs.Bool("skip-invalid", false, "send the good rows even when some rows are invalid")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	rest, err := parseFlags(fs, args, 1, "one CSV file")
+	if err != nil {
+		return err
+	}
+	raw, err := readBatchFile(rest[0])
+	if err != nil {
+		return err
+	}
+	rep, err := NewAdminClient(dir).IssueBatch(ctx, raw, BatchOptions{SkipInvalid: *skip})
+	if err != nil {
+		return needServe("issue-batch", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	} else {
+		printBatch(stdout, rep)
+	}
+	if len(rep.Ignored) > 0 {
+		fmt.Fprintf(stderr, "columns not read: %s\n", strings.Join(rep.Ignored, ", "))
+	}
+	fmt.Fprintf(stderr, "%d row(s): %d offered, %d offered before, %d invalid, %d not sent, %d failed\n",
+		len(rep.Rows), rep.Count(RowOffered), rep.Count(RowAlreadyOffered), rep.Count(RowInvalid),
+		rep.Count(RowNotSent), rep.Count(RowFailed))
+	if rep.OK() {
+		return nil
+	}
+	if rep.Count(RowNotSent) > 0 {
+		return fmt.Errorf("%s: %w: nothing was sent because of the invalid rows; fix them and run it again (rows offered before are not sent twice), or add --skip-invalid", rest[0], errBatchIncomplete)
+	}
+	return fmt.Errorf("%s: %w", rest[0], errBatchIncomplete)
+}
+
+// readBatchFile reads a batch file, at most MaxBatchBytes.
+func readBatchFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read batch: %w", err)
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, MaxBatchBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read batch %s: %w", path, err)
+	}
+	if len(raw) > MaxBatchBytes {
+		return nil, fmt.Errorf("%s: %w: larger than %d bytes; split it", path, ErrInvalidBatch, MaxBatchBytes)
+	}
+	return raw, nil
+}
+
+// printBatch prints one line per row: line, status, then what or why.
+func printBatch(w io.Writer, rep *BatchReport) {
+	for _, r := range rep.Rows {
+		switch r.Status {
+		case RowOffered, RowAlreadyOffered:
+			fmt.Fprintf(w, "line %d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, r.OfferID, r.Connection, r.Achievement)
+		case RowNotSent:
+			fmt.Fprintf(w, "line %d\t%s\t%s\t%s\n", r.Line, r.Status, r.Learner, r.Achievement)
+		default:
+			fmt.Fprintf(w, "line %d\t%s\t%s\n", r.Line, r.Status, r.Problem)
+		}
+	}
+}
+
+func cmdRevoke(ctx context.Context, dir string, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("revoke", flag.ContinueOnError)
+	rest, err := parseFlags(fs, args, 1, "one credential id")
+	if err != nil {
+		return err
+	}
+	rec, err := NewAdminClient(dir).Revoke(ctx, rest[0])
+	if err == nil {
+		fmt.Fprintf(stdout, "%s revoked (status entry %d); the served status list shows it now\n", rec.ID, rec.StatusIndex)
+		return nil
+	}
+	if !errors.Is(err, ErrNotServing) {
+		return err
+	}
+	w, err := openWallet(dir, false)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	rec, err = Revoke(w, rest[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s revoked (status entry %d); the next serve publishes it\n", rec.ID, rec.StatusIndex)
+	return nil
+}
+
+func cmdConnections(ctx context.Context, dir string, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("connections", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseFlags(fs, args, 0, ""); err != nil {
+		return err
+	}
+	list, err := NewAdminClient(dir).Connections(ctx)
+	if errors.Is(err, ErrNotServing) {
+		var w *wallet.Wallet
+		if w, err = openWallet(dir, false); err != nil {
 			return err
 		}
 		defer w.Close()
-		list, err := IssuedCredentials(w)
-		if err != nil {
+		list, err = Connections(w)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, list)
+	}
+	for _, c := range list {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", c.ID, c.TheirDID, orDash(c.Label), c.State)
+	}
+	return nil
+}
+
+func cmdIssued(ctx context.Context, dir string, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("issued", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseFlags(fs, args, 0, ""); err != nil {
+		return err
+	}
+	list, err := NewAdminClient(dir).Issued(ctx)
+	if errors.Is(err, ErrNotServing) {
+		var w *wallet.Wallet
+		if w, err = openWallet(dir, false); err != nil {
 			return err
 		}
-		for _, x := range list {
-			st := "active"
-			if x.Revoked != nil {
-				st = "revoked"
-			}
-			fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\n", x.ID, x.Issued.Format("2006-01-02"), st, x.AchievementID, x.Subject)
-		}
-		return nil
-	default:
-		return fmt.Errorf("%w: unknown command %q", errUsage, rest[0])
+		defer w.Close()
+		list, err = IssuedCredentials(w)
 	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, list)
+	}
+	for _, x := range list {
+		st := "active"
+		if x.Revoked != nil {
+			st = "revoked"
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\n", x.ID, x.Issued.Format("2006-01-02"), st, x.AchievementID, x.Subject)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // openWallet opens the issuer's wallet in dir, creating it when create is
@@ -167,6 +396,11 @@ func serve(ctx context.Context, dir string, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer is.Close()
+	admin, err := ServeAdmin(dir, is)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
 	fmt.Fprintln(stdout, is.InvitationURL())
 	png, _, err := qr.RenderPNG(is.InvitationURL(), qr.ModulePixels, 40)
 	if err != nil {
@@ -180,6 +414,7 @@ func serve(ctx context.Context, dir string, args []string, stdout, stderr io.Wri
 		}
 	}
 	fmt.Fprintf(stderr, "issuer %s listening on %s (status list %s)\n", is.DID(), is.Addr(), is.StatusListURL())
+	fmt.Fprintf(stderr, "admin endpoint: %s\n", admin.Path())
 	<-ctx.Done()
-	return is.Close()
+	return errors.Join(admin.Close(), is.Close())
 }

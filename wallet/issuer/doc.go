@@ -18,7 +18,9 @@
 //     the catalogue's pathways in the passport pathway file format.
 //   - InvitationURL is an out-of-band 1.0 invitation (DID Exchange 1.0),
 //     http://HOST:PORT/?oob=<base64url JSON>, checked with the learner's own
-//     parser (agent.ParseInvitation). A new one is made at every start.
+//     parser (agent.ParseInvitation). It is kept in the wallet and served
+//     again by a restart on the same endpoint (and label), so printed QR
+//     codes keep working; another endpoint gets a new one.
 //   - Offer sends an issue-credential 2.0 offer with an RFC 0593
 //     aries/ld-proof-vc-detail@v1.0 attachment: an OpenBadgeCredential for
 //     the achievement, with credentialSubject.id left open; with
@@ -34,11 +36,27 @@
 //     did:key (assertionMethod). Each carries a StatusList2021Entry
 //     (revocation) at a random free index of the issuer's one list of
 //     StatusListSize entries, served at /status/1 and signed by the issuer.
-//   - Revoke (and the offline Revoke for the command's revoke) sets the
-//     credential's bit; the served list is re-signed at the next request.
-//     Verifiers cache lists (Skillpass: 5 minutes), so a revocation shows
-//     there within that time.
-//
+//   - Revoke (and the offline Revoke for the command's revoke when no
+//     serve runs) sets the credential's bit; the served list changes at
+//     once. The list's issuanceDate (and its proof's created) is the time of
+//     its last change, never moved back, so the same list is served byte
+//     for byte across restarts until a revocation; it is served with
+//     Last-Modified, an ETag and Cache-Control no-cache. Verifiers that keep
+//     their own copies see a revocation when their copy expires (Skillpass:
+//     5 minutes).
+//   - Offer takes OfferOptions: the learner's name (an IdentityObject in
+//     credentialSubject.identifier), a fixed issuance date and a result
+//     text or score (a Result pointing at a ResultDescription added to the
+//     achievement). IssueBatch offers the rows of a CSV file (see
+//     ParseBatch): every row is checked first, and a file with a bad row
+//     sends nothing unless told to skip bad rows; rows already offered are
+//     not offered twice.
+//   - ServeAdmin serves the admin endpoint: a unix socket DIR/admin.sock,
+//     owner-only (0600, made under umask 0177), refused in a folder others
+//     may write to, a stale socket replaced, removed on Close. One JSON
+//     request per connection (at most MaxAdminRequest bytes), one JSON
+//     answer; AdminClient is its client.
+
 // # Catalogue file
 //
 // JSON; unknown fields are errors (typos do not pass silently):
@@ -74,11 +92,17 @@
 // Run is skillpass-issuer (the passphrase comes from PassphraseEnv):
 //
 //	skillpass-issuer --dir DIR serve --listen HOST:PORT --catalog FILE [--endpoint URL] [--auto-offer]
+//	skillpass-issuer --dir DIR offer --connection C --achievement A [--subject-name NAME] [--date YYYY-MM-DD] [--result TEXT]
+//	skillpass-issuer --dir DIR issue-batch [--skip-invalid] [--json] FILE.csv
 //	skillpass-issuer --dir DIR revoke CREDENTIAL_ID
-//	skillpass-issuer --dir DIR issued
+//	skillpass-issuer --dir DIR connections [--json]
+//	skillpass-issuer --dir DIR issued [--json]
 //
 // serve creates the wallet in DIR on first run, prints the invitation URL as
-// the first line on stdout, writes its QR code to DIR/invitation.png and
-// logs events to stderr until interrupted. revoke and issued open the
-// wallet, so they work only while serve is stopped (no admin endpoint yet).
+// the first line on stdout, writes its QR code to DIR/invitation.png, serves
+// the admin endpoint and logs events to stderr until interrupted. offer and
+// issue-batch act through the admin endpoint and need a running serve;
+// revoke, connections and issued use it when serve runs and open the wallet
+// themselves when not. C is a connection id, the learner's DID on the
+// connection, or a DID the issuer issued a credential about on it.
 package issuer

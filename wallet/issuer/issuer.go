@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
 	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
@@ -98,7 +100,8 @@ type Issuer struct {
 	offerMu sync.Mutex // serialises changes of offer and issued records
 
 	listMu    sync.Mutex
-	listCache []byte // the signed status list credential, until it changes
+	listCache []byte    // the signed status list credential, until it changes
+	listDate  time.Time // its issuanceDate: when its content last changed
 
 	mu     sync.Mutex
 	closed bool
@@ -235,8 +238,21 @@ func (is *Issuer) start() error {
 	return is.in.Serve()
 }
 
-// makeInvitation creates the out-of-band invitation learners connect with.
+// savedInvitation is the invitation a previous run made, kept so that a
+// restart on the same endpoint reuses it (printed QR codes keep working).
+type savedInvitation struct {
+	Endpoint   string          `json:"endpoint"`
+	Label      string          `json:"label"`
+	Invitation json.RawMessage `json:"invitation"`
+}
+
+// makeInvitation sets the out-of-band invitation learners connect with:
+// the one saved by an earlier run when it was made for the same endpoint
+// and label and aries still knows it, else a new one (then saved).
 func (is *Issuer) makeInvitation() error {
+	if raw, ok := is.savedInvitation(); ok {
+		return is.setInvitation(raw)
+	}
 	inv, err := is.oob.CreateInvitation(nil,
 		outofband.WithLabel(is.opts.Label),
 		outofband.WithGoal("receive Open Badges from "+is.opts.Catalog.Issuer.Name, "issue-vc"),
@@ -248,10 +264,52 @@ func (is *Issuer) makeInvitation() error {
 	if err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
+	if err := is.setInvitation(raw); err != nil {
+		return err
+	}
+	if err := is.rec.put(bucketConfig, configInvite, savedInvitation{
+		Endpoint: is.in.Endpoint(), Label: is.opts.Label, Invitation: raw,
+	}); err != nil {
+		// The invitation works; only the next run makes another one.
+		is.opts.Logf("the invitation is not saved, the next start makes a new one: %v", err)
+	}
+	return nil
+}
+
+// savedInvitation returns the saved invitation when it fits this run.
+func (is *Issuer) savedInvitation() ([]byte, bool) {
+	var saved savedInvitation
+	if err := is.rec.get(bucketConfig, configInvite, &saved); err != nil {
+		return nil, false
+	}
+	if saved.Endpoint != is.in.Endpoint() || saved.Label != is.opts.Label {
+		return nil, false
+	}
+	var inv struct {
+		ID string `json:"@id"`
+	}
+	if err := json.Unmarshal(saved.Invitation, &inv); err != nil || inv.ID == "" {
+		return nil, false
+	}
+	// aries answers a DID Exchange request on the invitation only while
+	// its own record of it is there.
+	lookup, err := connectionLookup(is.w)
+	if err != nil {
+		return nil, false
+	}
+	var known map[string]any
+	if err := lookup.GetInvitation(inv.ID, &known); err != nil {
+		return nil, false
+	}
+	return saved.Invitation, true
+}
+
+// setInvitation checks the invitation JSON raw as the learner's wallet
+// will and makes it the issuer's.
+func (is *Issuer) setInvitation(raw []byte) error {
 	link := is.in.Endpoint() + "/?oob=" + base64.RawURLEncoding.EncodeToString(raw)
-	// What the learner's wallet will check.
 	if _, err := agent.ParseInvitation([]byte(link)); err != nil {
-		return fmt.Errorf("create invitation: %w", err)
+		return fmt.Errorf("invitation: %w", err)
 	}
 	is.invitation, is.invitationURL = raw, link
 	return nil
@@ -332,11 +390,9 @@ func (is *Issuer) didStateLoop() {
 				is.wg.Add(1)
 				go func() {
 					defer is.wg.Done()
-					first := is.opts.Catalog.Achievements[0].ID
-					if piid, err := is.Offer(connID, first); err != nil {
+					first := &is.opts.Catalog.Achievements[0]
+					if _, err := is.send(connID, first, OfferOptions{}); err != nil {
 						is.opts.Logf("auto-offer on connection %s: %v", connID, err)
-					} else {
-						is.opts.Logf("offer %s sent on connection %s (%s)", piid, connID, first)
 					}
 				}()
 			}
@@ -437,9 +493,68 @@ func (is *Issuer) receiveProblem(piid string, msg service.DIDCommMsg) {
 	is.opts.Logf("offer %s: the learner ended the exchange: %s", piid, words)
 }
 
-// template is the unsigned Open Badge for achievement a: no id, date or
-// subject yet.
-func (is *Issuer) template(a *Achievement) map[string]any {
+// OfferOptions adds to an offer what the catalogue does not say.
+type OfferOptions struct {
+	// SubjectName is the learner's name, put in the credential as an Open
+	// Badges 3.0 identifier (IdentityObject, identityType "name", not
+	// hashed). Empty: none.
+	SubjectName string
+	// Date fixes the credential's issuance date (the day, at 00:00 UTC);
+	// zero: the time the learner's request is answered.
+	Date time.Time
+	// Result is a result text or score (for example "87%" or "Merit"),
+	// put in the credential as an Open Badges 3.0 Result. Empty: none.
+	Result string
+}
+
+// Limits of OfferOptions' texts, in bytes.
+const (
+	MaxSubjectName = 200
+	MaxResult      = 256
+)
+
+// ErrBadOffer is wrapped by Offer's errors about OfferOptions.
+var ErrBadOffer = errors.New("invalid offer")
+
+// check checks o against the limits and the clock now.
+func (o OfferOptions) check(now time.Time) error {
+	if err := checkText("subject name", o.SubjectName, MaxSubjectName); err != nil {
+		return err
+	}
+	if err := checkText("result", o.Result, MaxResult); err != nil {
+		return err
+	}
+	if !o.Date.IsZero() {
+		today := now.UTC().Truncate(24 * time.Hour)
+		if o.Date.UTC().After(today) {
+			return fmt.Errorf("%w: the date %s is in the future", ErrBadOffer, o.Date.UTC().Format(time.DateOnly))
+		}
+		if o.Date.Year() < 1900 {
+			return fmt.Errorf("%w: the date %s is before 1900", ErrBadOffer, o.Date.UTC().Format(time.DateOnly))
+		}
+	}
+	return nil
+}
+
+// checkText refuses control characters and texts longer than max bytes or
+// that are not UTF-8.
+func checkText(what, s string, max int) error {
+	switch {
+	case len(s) > max:
+		return fmt.Errorf("%w: the %s is longer than %d bytes", ErrBadOffer, what, max)
+	case !utf8.ValidString(s):
+		return fmt.Errorf("%w: the %s is not UTF-8 text", ErrBadOffer, what)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w: the %s holds control characters", ErrBadOffer, what)
+	case s != strings.TrimSpace(s):
+		return fmt.Errorf("%w: the %s starts or ends with spaces", ErrBadOffer, what)
+	}
+	return nil
+}
+
+// template is the unsigned Open Badge for achievement a: no id or subject
+// id yet, and no date unless o fixes one.
+func (is *Issuer) template(a *Achievement, o OfferOptions) map[string]any {
 	prof := is.opts.Catalog.Issuer
 	issuer := map[string]any{"id": is.did, "type": []any{"Profile"}, "name": prof.Name}
 	if prof.URL != "" {
@@ -448,26 +563,54 @@ func (is *Issuer) template(a *Achievement) map[string]any {
 	if prof.Email != "" {
 		issuer["email"] = prof.Email
 	}
+	ach := a.openBadge()
 	subject := map[string]any{
 		"type":        []any{"AchievementSubject"},
-		"achievement": a.openBadge(),
+		"achievement": ach,
 	}
+	var results []any
 	if a.Level != "" {
-		subject["result"] = []any{map[string]any{"type": []any{"Result"}, "value": a.Level}}
+		results = append(results, map[string]any{"type": []any{"Result"}, "value": a.Level})
 	}
-	return map[string]any{
+	if o.Result != "" {
+		// A Result points at a ResultDescription of its achievement.
+		rdID := a.ID + "#result"
+		rtype := "Result"
+		if strings.HasSuffix(o.Result, "%") {
+			rtype = "Percent"
+		}
+		ach["resultDescription"] = []any{map[string]any{
+			"id": rdID, "type": []any{"ResultDescription"}, "name": "Result", "resultType": rtype,
+		}}
+		results = append(results, map[string]any{"type": []any{"Result"}, "resultDescription": rdID, "value": o.Result})
+	}
+	if len(results) > 0 {
+		subject["result"] = results
+	}
+	if o.SubjectName != "" {
+		subject["identifier"] = []any{map[string]any{
+			"type": "IdentityObject", "identityHash": o.SubjectName, "identityType": "name", "hashed": false,
+		}}
+	}
+	vc := map[string]any{
 		"@context":          []any{ContextVC1, ContextOB30, ContextStatusList, ContextEd25519},
 		"type":              []any{"VerifiableCredential", "OpenBadgeCredential"},
 		"issuer":            issuer,
 		"name":              a.Name,
 		"credentialSubject": subject,
 	}
+	if !o.Date.IsZero() {
+		vc["issuanceDate"] = o.Date.UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
+	}
+	return vc
 }
 
-// Offer offers achievement achievementID on connection connID (RFC 0593
-// JSON-LD detail, subject left open for the learner's DID) and returns the
-// offer's id (its protocol instance id).
-func (is *Issuer) Offer(connID, achievementID string) (string, error) {
+// Offer offers achievement achievementID to a learner (RFC 0593 JSON-LD
+// detail, subject left open for the learner's DID) and returns the offer's
+// id (its protocol instance id). learner is a connection id, the learner's
+// DID on a connection, or a DID the issuer issued to on one; the
+// connection must be completed (else an error wrapping ErrNoConnection).
+func (is *Issuer) Offer(learner, achievementID string, o OfferOptions) (string, error) {
 	if is.isClosed() {
 		return "", fmt.Errorf("offer: %w", ErrClosed)
 	}
@@ -475,6 +618,23 @@ func (is *Issuer) Offer(connID, achievementID string) (string, error) {
 	if a == nil {
 		return "", fmt.Errorf("offer %q: %w", achievementID, ErrUnknownAchievement)
 	}
+	if err := o.check(is.opts.Now()); err != nil {
+		return "", fmt.Errorf("offer: %w", err)
+	}
+	conns, err := is.Connections()
+	if err != nil {
+		return "", fmt.Errorf("offer: %w", err)
+	}
+	c, err := resolveLearner(conns, learner)
+	if err != nil {
+		return "", fmt.Errorf("offer: %w", err)
+	}
+	return is.send(c.ID, a, o)
+}
+
+// send sends the offer of a on the completed connection connID and
+// records it.
+func (is *Issuer) send(connID string, a *Achievement, o OfferOptions) (string, error) {
 	conn, err := is.didex.GetConnection(connID)
 	if err != nil {
 		return "", fmt.Errorf("offer on connection %q: %w (%v)", connID, ErrNoConnection, err)
@@ -482,7 +642,7 @@ func (is *Issuer) Offer(connID, achievementID string) (string, error) {
 	if conn.State != didexsvc.StateIDCompleted {
 		return "", fmt.Errorf("offer on connection %q: %w (it is %s)", connID, ErrNoConnection, conn.State)
 	}
-	tmpl := is.template(a)
+	tmpl := is.template(a, o)
 	raw, err := json.Marshal(tmpl)
 	if err != nil {
 		return "", fmt.Errorf("offer: %w", err)
@@ -500,11 +660,15 @@ func (is *Issuer) Offer(connID, achievementID string) (string, error) {
 	now := is.opts.Now().UTC()
 	rec := &OfferRecord{
 		ID: piid, ConnectionID: connID, AchievementID: a.ID, State: OfferSent,
-		Sent: now, Updated: now, Template: raw,
+		Sent: now, Updated: now, Template: raw, Result: o.Result,
+	}
+	if !o.Date.IsZero() {
+		rec.Date = o.Date.UTC().Format(time.DateOnly)
 	}
 	if err := is.rec.saveOffer(rec); err != nil {
 		return piid, fmt.Errorf("offer sent, but not recorded (the learner's request will be refused): %w", err)
 	}
+	is.opts.Logf("offer %s sent on connection %s (%s)", piid, connID, a.ID)
 	return piid, nil
 }
 
@@ -579,7 +743,9 @@ func (is *Issuer) issue(piid string, msg service.DIDCommMsg) (*issuecredential.I
 	}
 	listURL := is.StatusListURL()
 	vc["id"] = credID
-	vc["issuanceDate"] = now.Truncate(time.Second).Format(time.RFC3339)
+	if _, fixed := vc["issuanceDate"].(string); !fixed {
+		vc["issuanceDate"] = now.Truncate(time.Second).Format(time.RFC3339)
+	}
 	if cs, ok := vc["credentialSubject"].(map[string]any); ok {
 		cs["id"] = subject
 	}

@@ -254,11 +254,23 @@ func fetchList(t testing.TB, is *Issuer) string {
 func TestTemplatesStrict(t *testing.T) {
 	is := startIssuer(t, Options{})
 	p := ld.NewProcessor(testLoader(t))
-	for _, a := range is.opts.Catalog.Achievements {
+	full := OfferOptions{SubjectName: "Ada Lovelace", Result: "87%", Date: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}
+	for i, a := range is.opts.Catalog.Achievements {
 		t.Run(a.Name, func(t *testing.T) {
-			vc := is.template(&a)
+			o := OfferOptions{}
+			if i%2 == 1 {
+				o = full
+			}
+			vc := is.template(&a, o)
 			vc["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
-			vc["issuanceDate"] = "2025-01-01T00:00:00Z"
+			if o.Date.IsZero() {
+				vc["issuanceDate"] = "2025-01-01T00:00:00Z"
+			} else {
+				require.Equal(t, "2025-06-30T00:00:00Z", vc["issuanceDate"])
+				cs := vc["credentialSubject"].(map[string]any)
+				require.Len(t, cs["identifier"], 1)
+				require.Len(t, cs["result"], 1+boolInt(a.Level != ""))
+			}
 			vc["credentialSubject"].(map[string]any)["id"] = "did:example:learner"
 			vc["credentialStatus"] = map[string]any{
 				"id": is.StatusListURL() + "#1", "type": "StatusList2021Entry", "statusPurpose": "revocation",
@@ -267,7 +279,7 @@ func TestTemplatesStrict(t *testing.T) {
 			require.NoError(t, p.CheckDefined(vc))
 		})
 	}
-	raw, err := is.statusList()
+	raw, _, err := is.statusList()
 	require.NoError(t, err)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(raw, &doc))
@@ -336,4 +348,11 @@ func TestCatalogErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, c.Achievements, 4)
 	require.Len(t, c.Pathways, 1)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

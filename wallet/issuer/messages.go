@@ -1,7 +1,10 @@
 package issuer
 
 import (
+	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,40 +95,56 @@ func newCredentialID() (string, error) {
 }
 
 // statusList returns the signed status list credential, built from the
-// issued records and cached until a revocation.
-func (is *Issuer) statusList() ([]byte, error) {
+// issued records and cached until a revocation, and the time of its last
+// change. That time is its issuanceDate and the proof's created: the
+// served document stays the same, byte for byte, across restarts until a
+// revocation changes it, and its date says when its content last changed.
+func (is *Issuer) statusList() ([]byte, time.Time, error) {
 	is.listMu.Lock()
 	defer is.listMu.Unlock()
 	if is.listCache != nil {
-		return is.listCache, nil
+		return is.listCache, is.listDate, nil
 	}
 	recs, err := is.rec.issued()
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	list, err := status.NewList(StatusListSize)
 	if err != nil {
-		return nil, fmt.Errorf("status list: %w", err)
+		return nil, time.Time{}, fmt.Errorf("status list: %w", err)
 	}
+	// The change time when none is recorded (a wallet from before it was):
+	// the last revocation, else now.
+	since := is.opts.Now()
+	var last time.Time
 	for _, r := range recs {
 		if r.Revoked != nil {
 			if err := list.Set(r.StatusIndex); err != nil {
-				return nil, fmt.Errorf("status list: credential %s: %w", r.ID, err)
+				return nil, time.Time{}, fmt.Errorf("status list: credential %s: %w", r.ID, err)
+			}
+			if r.Revoked.After(last) {
+				last = *r.Revoked
 			}
 		}
 	}
+	if !last.IsZero() {
+		since = last
+	}
 	enc, err := list.Encode(status.StatusList2021)
 	if err != nil {
-		return nil, fmt.Errorf("status list: %w", err)
+		return nil, time.Time{}, fmt.Errorf("status list: %w", err)
 	}
-	now := is.opts.Now().UTC()
+	changed, err := is.rec.listChanged(since)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
 	url := is.StatusListURL()
 	doc := map[string]any{
 		"@context":     []any{ContextVC1, ContextStatusList, ContextEd25519},
 		"id":           url,
 		"type":         []any{"VerifiableCredential", "StatusList2021Credential"},
 		"issuer":       is.did,
-		"issuanceDate": now.Truncate(time.Second).Format(time.RFC3339),
+		"issuanceDate": changed.Format(time.RFC3339),
 		"credentialSubject": map[string]any{
 			"id":            url + "#list",
 			"type":          "StatusList2021",
@@ -133,29 +152,34 @@ func (is *Issuer) statusList() ([]byte, error) {
 			"encodedList":   enc,
 		},
 	}
-	signed, err := is.signer.sign(doc, now)
+	signed, err := is.signer.sign(doc, changed)
 	if err != nil {
-		return nil, fmt.Errorf("status list: %w", err)
+		return nil, time.Time{}, fmt.Errorf("status list: %w", err)
 	}
 	raw, err := json.Marshal(signed)
 	if err != nil {
-		return nil, fmt.Errorf("status list: %w", err)
+		return nil, time.Time{}, fmt.Errorf("status list: %w", err)
 	}
-	is.listCache = raw
-	return raw, nil
+	is.listCache, is.listDate = raw, changed
+	return raw, changed, nil
 }
 
 // serveGet serves the issuer's public resources: the status list, the
-// invitation (at /, as JSON) and the catalogue's pathways.
+// invitation (at /, as JSON) and the catalogue's pathways. The status list
+// carries Last-Modified (its change time) and an ETag and answers
+// conditional requests, with Cache-Control no-cache: HTTP caches
+// revalidate it on every use, so a revocation is seen at once by any
+// verifier that does not keep copies of its own.
 func (is *Issuer) serveGet(w http.ResponseWriter, r *http.Request) {
 	var (
-		body  []byte
-		ctype = "application/json"
-		err   error
+		body     []byte
+		ctype    = "application/json"
+		modified time.Time
+		err      error
 	)
 	switch r.URL.Path {
 	case "/status/" + StatusListID:
-		body, err = is.statusList()
+		body, modified, err = is.statusList()
 		ctype = "application/ld+json"
 	case "/":
 		body = is.invitation
@@ -172,5 +196,7 @@ func (is *Issuer) serveGet(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write(body)
+	sum := sha256.Sum256(body)
+	w.Header().Set("ETag", `"`+base64.RawURLEncoding.EncodeToString(sum[:16])+`"`)
+	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
 }

@@ -22,6 +22,7 @@ const (
 	bucketIssued  = "issuer-issued"
 	bucketIndexes = "issuer-status-index"
 	configInvite  = "invitation"
+	configStatus  = "status-list-changed"
 )
 
 // StatusListSize is the number of entries of the issuer's status list: the
@@ -69,6 +70,11 @@ type OfferRecord struct {
 	CredentialID  string          `json:"credentialId,omitempty"`
 	Problem       string          `json:"problem,omitempty"`
 	Template      json.RawMessage `json:"template"` // the credential offered, unsigned
+	// Date is the issuance date (YYYY-MM-DD) the offer fixed, for offers
+	// of a batch; empty means the time of issue.
+	Date string `json:"date,omitempty"`
+	// Result is the result text the offer carries, if any.
+	Result string `json:"result,omitempty"`
 }
 
 // Issued is a credential the issuer signed and sent.
@@ -203,7 +209,8 @@ func (r records) allocateIndex(credID string) (int, error) {
 }
 
 // revoke marks the credential id revoked (at now) and returns its record;
-// revoking it again changes nothing.
+// revoking it again changes nothing. The status list's change time becomes
+// now.
 func (r records) revoke(id string, now time.Time) (*Issued, error) {
 	is, err := r.find(id)
 	if err != nil {
@@ -217,7 +224,48 @@ func (r records) revoke(id string, now time.Time) (*Issued, error) {
 	if err := r.put(bucketIssued, is.ID, is); err != nil {
 		return nil, fmt.Errorf("revoke %s: %w", is.ID, err)
 	}
+	if err := r.setListChanged(t); err != nil {
+		return nil, fmt.Errorf("revoke %s: %w", is.ID, err)
+	}
 	return is, nil
+}
+
+// listChanged returns when the status list last changed (a revocation),
+// recording since as that time when nothing is recorded yet: the date the
+// served list carries, the same across restarts until the next change.
+func (r records) listChanged(since time.Time) (time.Time, error) {
+	raw, err := r.w.AgentGet(bucketConfig, configStatus)
+	switch {
+	case err == nil:
+		t, perr := time.Parse(time.RFC3339, string(raw))
+		if perr == nil {
+			return t.UTC(), nil
+		}
+	case !errors.Is(err, wallet.ErrAgentRecordNotFound):
+		return time.Time{}, fmt.Errorf("status list date: %w", err)
+	}
+	t := since.UTC().Truncate(time.Second)
+	if err := r.setListChanged(t); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
+}
+
+// setListChanged records t (to the second) as the status list's change
+// time. It never moves the time back: a change made within the same
+// second, or under a clock set back, keeps the recorded date, so that a
+// list's date never goes backwards and is never in the future.
+func (r records) setListChanged(t time.Time) error {
+	t = t.UTC().Truncate(time.Second)
+	if raw, err := r.w.AgentGet(bucketConfig, configStatus); err == nil {
+		if old, perr := time.Parse(time.RFC3339, string(raw)); perr == nil && !t.After(old) {
+			return nil
+		}
+	}
+	if err := r.w.AgentPut(bucketConfig, configStatus, []byte(t.Format(time.RFC3339))); err != nil {
+		return fmt.Errorf("status list date: %w", err)
+	}
+	return nil
 }
 
 // Revoke marks the credential id (or a unique prefix of its uuid) revoked in
