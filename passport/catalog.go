@@ -10,7 +10,7 @@ type CatalogEntry struct {
 }
 
 // Catalog maps skill keys (SkillRef.Key) to framework entries. The
-// SkillsFuture workbook reader (package passport/sfw) builds one; a nil
+// SkillsFuture workbook reader (package wallet/framework) builds one; a nil
 // Catalog is empty.
 type Catalog map[string]CatalogEntry
 

@@ -122,7 +122,7 @@
 // # Frameworks
 //
 // SkillsFuture TSC/CCS codes, ESCO URIs and O*NET element ids are recognised
-// in alignments (see SkillRef). A Catalog (package passport/sfw reads one
+// in alignments (see SkillRef). A Catalog (package wallet/framework reads one
 // from the SkillsFuture workbook) completes names, TSC/CCS types and sectors
 // when the passport is built (Options.Catalog): the category and field of
 // each piece of evidence it completes are worked out again from the
