@@ -71,6 +71,15 @@ type opts struct {
 	offline    bool
 	offlineDir string
 	role       string
+	listen     string // agent
+	endpoint   string // agent
+	reason     string // decline
+	sector     string // framework roles
+	fileOut    string // passport export
+	pdfOut     string // passport export
+	audience   string // passport export
+	name       string // passport export --pdf
+	holder     string // advisor note, notes
 	// present and verify
 	choices   choicesFlag
 	challenge string
@@ -150,7 +159,16 @@ func parse(args []string, stderr io.Writer) (string, *opts, error) {
 	fs.BoolVar(&o.json, "json", false, "JSON output")
 	fs.BoolVar(&o.offline, "offline", false, "never use the network")
 	fs.StringVar(&o.offlineDir, "offline-dir", "", "serve https URLs from this folder")
-	fs.StringVar(&o.role, "role", "", "role profile file for a gap analysis")
+	fs.StringVar(&o.role, "role", "", "role profile file, or a job role code from an imported framework, for a gap analysis")
+	fs.StringVar(&o.listen, "listen", "", "agent: HOST:PORT for DIDComm")
+	fs.StringVar(&o.endpoint, "endpoint", "", "agent: the public URL issuers reach it at")
+	fs.StringVar(&o.reason, "reason", "", "decline: the reason the issuer is told")
+	fs.StringVar(&o.sector, "sector", "", "framework roles: only roles of sectors whose name contains this")
+	fs.StringVar(&o.fileOut, "file", "", "passport export: the passport file to write")
+	fs.StringVar(&o.pdfOut, "pdf", "", "passport export: the one-page PDF summary to write")
+	fs.StringVar(&o.audience, "audience", "", "passport export: whom the passport file is for")
+	fs.StringVar(&o.name, "name", "", "passport export: your name as printed on the PDF")
+	fs.StringVar(&o.holder, "holder", "", "advisor: the learner's holder DID")
 	fs.Var(credentialFlag{&o.choices}, "credential", "credential to present (repeatable)")
 	fs.Var(discloseFlag{&o.choices}, "disclose", "claim of the last --credential to disclose (repeatable)")
 	fs.StringVar(&o.challenge, "challenge", "", "the verifier's challenge")
@@ -195,9 +213,9 @@ func run(args []string, env Env) error {
 	case "import":
 		return cmdImport(o, env)
 	case "list":
-		return cmdList(o, env)
+		return viaAgent(o, env, agentList, cmdList)
 	case "show":
-		return cmdShow(o, env)
+		return viaAgent(o, env, agentShow, cmdShow)
 	case "identities":
 		return cmdIdentities(o, env)
 	case "verify":
@@ -205,13 +223,32 @@ func run(args []string, env Env) error {
 	case "present":
 		return cmdPresent(o, env)
 	case "passport":
-		return cmdPassport(o, env)
+		if len(o.args) > 0 && o.args[0] == "export" {
+			return cmdPassportExport(o, env)
+		}
+		return viaAgent(o, env, agentPassport, cmdPassport)
+	case "advisor":
+		return cmdAdvisor(o, env)
 	case "backup":
 		return cmdBackup(o, env)
 	case "restore":
 		return cmdRestore(o, env)
 	case "activity":
 		return cmdActivity(o, env)
+	case "framework":
+		return cmdFramework(o, env)
+	case "agent":
+		return cmdAgent(o, env)
+	case "connect":
+		return cmdConnect(o, env)
+	case "connections":
+		return cmdConnections(o, env)
+	case "inbox":
+		return cmdInbox(o, env)
+	case "accept":
+		return cmdAccept(o, env)
+	case "decline":
+		return cmdDecline(o, env)
 	default:
 		return &usageError{msg: fmt.Sprintf(msgUnknownCommand, cmd), hint: msgUnknownCommandH}
 	}

@@ -15,9 +15,18 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
   list [--json]                 list the credentials in the wallet
   show ID [--json]              verify one credential again and show its checks
   identities [--json]           list the wallet's own DIDs
-  passport [--json] [--role FILE]
+  passport [--json] [--role FILE|CODE]
                                 your skills by category, level and freshness;
                                 pathways, expiring credentials, gaps against a role
+                                (a role-profile JSON file, or a job role's code or
+                                title from an imported skills framework)
+  framework import FILE.xlsx [NAME]
+                                keep the SkillsFuture Skills Framework workbook in the
+                                wallet (sheet Job Role_TCS_CCS); NAME defaults to the
+                                file's name, and replaces a framework of that name
+  framework list [--json]       the imported skills frameworks
+  framework roles [NAME] [--sector S] [--json]
+                                the job roles and their codes, for passport --role
   backup OUT                    write the whole wallet, encrypted, to the new file OUT
   restore IN                    add what a backup holds to the wallet (made first if
                                 there is none); nothing is stored twice
@@ -27,8 +36,35 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
                                 show credentials to an employer as one QR code, signed
                                 by you; T is RFC 3339, a date, or a duration (15m, 30d;
                                 default 15m); --text prints the code's text too
+  passport export --file OUT [--credential ID]... [--expires T] [--audience TEXT]
+                                a passport file for an advisor: the chosen credentials
+                                (default: every verified, current one) signed by you,
+                                valid 90 days unless --expires says otherwise
+  passport export --pdf OUT [--role FILE|CODE] [--name TEXT]
+                                a printable one-page summary of your skills passport
+
+Receiving credentials from issuers over DIDComm (while the agent runs, list, show
+and passport go through it; the other wallet commands wait until it stops):
+  agent [--listen HOST:PORT] [--endpoint URL]
+                                run the wallet's agent in the foreground until Ctrl-C
+  connect INVITATION            connect to an issuer: a link, its JSON, a QR code PNG
+                                or - (prints the connection id)
+  connections [--json]          the wallet's connections
+  inbox [--json]                credential offers waiting for your answer
+  accept ID                     ask for the offered credential; it is verified, then stored
+  decline ID [--reason TEXT]    refuse the offer and tell the issuer why
 
 Backups have a passphrase of their own: SKILLPASS_BACKUP_PASSPHRASE, else a prompt.
+
+Career advisors (the notes are kept in your wallet; open works without one too):
+  advisor open FILE... [--json] [--role FILE|CODE] [--offline] [--offline-dir DIR]
+                                verify learners' passport files; show each holder, the
+                                verdict, the skills and the gaps against a role; a
+                                changed file is not verified and counts nothing
+  advisor note --holder DID TEXT
+                                keep a private note on a learner
+  advisor notes [--holder DID] [--json]
+                                your notes, on one learner or on all
 
 Anyone (an employer needs no wallet):
   verify [--json] [--offline] [--offline-dir DIR] [--challenge C] [--domain D] FILE...|-
@@ -55,7 +91,7 @@ const (
 	msgTooManyArgs     = "%s takes no more arguments (got %q)"
 	msgNoWalletHint    = "create one with `skillpass-cli init` (or pass --wallet DIR)"
 	msgWrongPassHint   = "check the passphrase (SKILLPASS_PASSPHRASE or the prompt); nothing in the wallet was changed"
-	msgBusyHint        = "another Skillpass (the app or `skillpass-cli agent`) has this wallet open; close it or wait"
+	msgBusyHint        = "another Skillpass (the app or `skillpass-cli agent`) has this wallet open: stop it to run this command; while it runs, list, show, passport, connect, inbox, accept and decline go through it"
 	msgExistsHint      = "use that wallet, or pass --wallet DIR to create another one elsewhere"
 	msgPassPrompt      = "Passphrase for %s: "
 	msgNewPassPrompt   = "New passphrase (at least %d characters): "
@@ -128,6 +164,9 @@ const (
 	msgPresentHead         = "Presenting to %s, valid until %s, signed by you as %s\n"
 	msgPresentChallenge    = "  bound to the verifier's challenge %s\n"
 	msgPresentCred         = "  %s  %q from %s, shown whole\n"
+	msgPresentCredPart     = "  %s  %q from %s, only the claims below (derived BBS+ proof)\n"
+	msgPresentClaimHint    = "name claims by path, such as --disclose achievement.name; `skillpass-cli show ID --json` lists a credential's claims"
+	msgPresentNeedIDsHint  = "leave that claim out (--disclose only the others), or leave out --disclose to show the credential whole"
 	msgPresentClaims       = "      claims: %s\n"
 	msgPresentFields       = "      with:   %s\n"
 	msgPresentWrote        = "Wrote %s (QR version %d, %d characters)\n"
@@ -141,4 +180,89 @@ const (
 	msgQRNotOursHint = "Skillpass reads QR codes made by `skillpass-cli present` (their text starts with SP1:)"
 	msgImageNoCode   = "%s: the image is neither a baked badge nor a readable QR code"
 	msgImageHint     = "give the PNG that `skillpass-cli present` wrote, or a baked Open Badge image; a photo must show the whole code, sharp"
+)
+
+// The wallet agent and its commands (agentcmd.go).
+const (
+	msgAgentStarted     = "Skillpass agent for %s: DIDComm on %s, control socket %s\nOther skillpass-cli commands on this wallet now go through it. Stop it with Ctrl-C.\n"
+	msgAgentStopped     = "Agent stopped.\n"
+	msgAgentWaiting     = "%d offers wait for your answer: skillpass-cli inbox\n"
+	msgAgentOffer       = "offer %s from %s: %s (skillpass-cli accept %s, or decline)\n"
+	msgAgentRunning     = "an agent already holds the wallet in %s (process %d)"
+	msgAgentRunningHint = "use it: list, show, passport, connect, inbox, accept and decline go through it; stop it with Ctrl-C in its terminal"
+	msgPortTakenHint    = "another program listens there: give a free one with --listen 127.0.0.1:PORT (connections made earlier send to the old address, so keep it stable, or use --endpoint)"
+	msgUnsafeDirHint    = "make the wallet folder private: chmod 700 %s"
+	msgSocketHint       = "the wallet folder's agent.sock is not a Skillpass agent's socket, or the folder is not private; check the folder (chmod 700) and move the file away"
+	msgNeedAgent        = "%s needs the wallet's agent, and none is running on %s"
+	msgNeedAgentHint    = "start it in another terminal with `skillpass-cli agent` (same --wallet), and keep it running"
+	msgConnectUsage     = "connect needs one invitation: a link, its JSON, a QR code PNG, or - for standard input"
+	msgInvitationHint   = "give the issuer's invitation link (with ?oob= or ?c_i=), the invitation JSON, or a PNG of its QR code"
+	msgAgentTimeoutHint = "the other side did not answer in time: check that the issuer is running and reachable at its endpoint, then try again"
+	msgNeedOfferID      = "%s needs one offer id"
+	msgNoOfferHint      = "run `skillpass-cli inbox` to see the offers waiting and their ids; the first few characters are enough"
+	msgNotPendingHint   = "run `skillpass-cli inbox` to see the offers still waiting for an answer"
+	msgRejectedHint     = "nothing was stored and the issuer was told why; ask the issuer to offer it again"
+	msgAgentVersionHint = "run the agent and the command from the same Skillpass release"
+	msgNoConnections    = "No connections yet. Connect to an issuer with `skillpass-cli connect INVITATION`.\n"
+	msgInboxEmpty       = "No offers waiting.\n"
+	msgInboxHint        = "Accept one with `skillpass-cli accept ID`, or decline it with `skillpass-cli decline ID [--reason TEXT]`.\n"
+	msgAccepted         = "Stored %s  %q from %s (%s)\n"
+	msgAcceptProblem    = "offer %s: %s: %s\n"
+	msgDeclined         = "Declined %s; the issuer was told.\n"
+)
+
+// Skills frameworks (frameworkcmd.go).
+const (
+	msgFrameworkUsage       = "framework needs a subcommand: import FILE.xlsx [NAME], list or roles"
+	msgFrameworkUsageHint   = "for example: skillpass-cli framework import SFw.xlsx, then skillpass-cli framework roles --sector infocomm"
+	msgFrameworkUnknown     = "unknown framework subcommand %q"
+	msgFrameworkImportUsage = "framework import needs one workbook file and, optionally, a name: framework import FILE.xlsx [NAME]"
+	msgFrameworkNameHint    = "give a short name of at most 100 characters after the file: framework import FILE.xlsx \"SFw 2025\""
+	msgFrameworkImported    = "Imported skills framework %q from %s: %d job roles in %d sectors, %d skills\n"
+	msgFrameworkReplaced    = "  it replaces the framework of that name imported before\n"
+	msgFrameworkNext        = "See its job roles with `skillpass-cli framework roles %q`; check yours with `skillpass-cli passport --role CODE`.\n"
+	msgFrameworkNone        = "No skills framework imported yet. Import the SkillsFuture workbook with `skillpass-cli framework import FILE.xlsx`.\n"
+	msgFrameworkListHeader  = "NAME\tROLES\tSKILLS\tSECTORS\tIMPORTED\tSOURCE"
+	msgFrameworkRolesHeader = "CODE\tJOB ROLE\tSECTOR\tTRACK\tSKILLS"
+	msgFrameworkNoSector    = "No job role in a sector whose name contains %q. The sectors: %s\n"
+	msgFrameworkListHint    = "run `skillpass-cli framework list` to see the names"
+	msgWorkbookHint         = "give the Skills Framework workbook (.xlsx) as downloaded from SkillsFuture; save an .xls or password-protected file as .xlsx without a password"
+	msgWorkbookSheetHint    = "the job roles and their skills are on the sheet Job Role_TCS_CCS of the SkillsFuture Skills Framework workbook: give that workbook"
+	msgWorkbookColumnsHint  = "the sheet's header row must name Sector, Track, Job Role, TSC_CCS Title, TSC_CCS Code, TSC_CCS Type and Proficiency Level (in any order)"
+	msgWorkbookLevelHint    = "fix that cell and import again: a TSC's level is 1 to 6, a CCS's Basic, Intermediate or Advanced (or leave it empty)"
+	msgWorkbookLargeHint    = "the file is larger than any Skills Framework workbook; check that it is the right file"
+	msgRoleNoFrameworkHint  = "--role takes a role-profile JSON file (there is no file %s) or a job role's code from an imported framework: import one with `skillpass-cli framework import FILE.xlsx`"
+	msgRoleNotFoundHint     = "`skillpass-cli framework roles` lists the job roles and their codes; --role also takes a role-profile JSON file (there is no file %s)"
+	msgRoleAmbiguousHint    = "give the role's code, from the list above"
+)
+
+// Passport export (exportcmd.go).
+const (
+	msgExportNeedOut     = "passport export needs --file OUT (a passport file an advisor can verify) or --pdf OUT (a printable summary), or both"
+	msgExportUsageHint   = "for example: skillpass-cli passport export --file passport.json --audience \"J. Tan, careers office\" --expires 90d, or passport export --pdf passport.pdf [--role FILE|CODE] [--name \"Your Name\"]"
+	msgExportSameOut     = "--file and --pdf name the same file"
+	msgExportFileOnly    = "--credential, --expires and --audience shape the passport file: give --file OUT too"
+	msgExportNoDisclose  = "a passport file holds whole credentials: --disclose is for present"
+	msgExportExists      = "%s already exists: passport export never overwrites a file"
+	msgExportNothingHint = "import a verified credential first, or name the credentials with --credential ID"
+	msgExportWroteFile   = "Wrote the passport file %s: %d credentials, signed by you, valid until %s.\nAnyone you give it to can check it with `skillpass-cli verify` or `skillpass-cli advisor open`.\n"
+	msgExportWrotePDF    = "Wrote the one-page summary %s: %d skills from %d credentials. It is a printout, not a proof: share the passport file (--file) for that.\n"
+)
+
+// Advisor mode (advisorcmd.go).
+const (
+	msgAdvisorUsage       = "advisor needs a subcommand: open FILE..., note --holder DID TEXT, or notes [--holder DID]"
+	msgAdvisorUsageHint   = "for example: skillpass-cli advisor open ana.json --role analyst.json; skillpass-cli advisor note --holder did:key:z6Mk... \"Follow up in May\""
+	msgAdvisorUnknown     = "unknown advisor subcommand %q"
+	msgAdvisorRoleCode    = "--role %s: there is no such file, and a job role code needs your wallet (with the framework imported)"
+	msgAdvisorSomeUnread  = "some files could not be read or are not passport files"
+	msgAdvisorNotFileHint = "advisor open takes a passport file a learner made with `skillpass-cli passport export --file` (or a Skillpass QR code); check a single credential with `skillpass-cli verify`"
+	msgAdvisorVerified    = "%s: VERIFIED: the learner's signature and every credential hold\n"
+	msgAdvisorPartly      = "%s: NOT VERIFIED as a whole: the learner's signature holds; %d of %d credentials count (see below)\n"
+	msgAdvisorNotVerified = "%s: NOT VERIFIED: the learner's signature does not hold (the file was changed, has expired, or was not signed by its holder); none of its credentials count\n"
+	msgAdvisorNoteUsage   = "advisor note needs --holder DID and the note's text"
+	msgAdvisorNoteHint    = "for example: skillpass-cli advisor note --holder did:key:z6Mk... \"Strong on data; suggest the analytics pathway\"; the holder's DID is printed by advisor open"
+	msgAdvisorNoted       = "Noted on %s at %s (kept in your wallet only).\n"
+	msgAdvisorNoNotes     = "No notes yet. Add one with `skillpass-cli advisor note --holder DID TEXT`.\n"
+	msgAdvisorNoSkills    = "No skills counted from this file.\n"
 )

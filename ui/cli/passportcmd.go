@@ -16,7 +16,10 @@ func cmdPassport(o *opts, env Env) error {
 		return err
 	}
 	popts := passport.Options{Now: env.Now}
-	if o.role != "" {
+	roleCode := "" // a job role of an imported framework, looked up once the wallet is open
+	if o.role != "" && !isRoleFile(o.role) {
+		roleCode = o.role
+	} else if o.role != "" {
 		f, err := os.Open(o.role)
 		if err != nil {
 			return fmt.Errorf(msgReadFile, o.role, err)
@@ -33,6 +36,9 @@ func cmdPassport(o *opts, env Env) error {
 		return err
 	}
 	defer w.Close()
+	if err := frameworkOptions(w, &popts, roleCode); err != nil {
+		return err
+	}
 	p, err := w.Passport(popts)
 	if err != nil {
 		return err
