@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"text/tabwriter"
@@ -366,22 +365,7 @@ func agentList(c *control.Client, o *opts, env Env) error {
 	if err != nil {
 		return agentErr(err)
 	}
-	if o.json {
-		if list == nil {
-			list = []wallet.Summary{}
-		}
-		return writeJSON(env.Stdout, list)
-	}
-	if len(list) == 0 {
-		fmt.Fprint(env.Stdout, msgListEmpty)
-		return nil
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tISSUER\tISSUED\tVERDICT")
-	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, clip(s.Name, 40), clip(issuerLabel(s), 32), dateStr(s.ValidFrom), s.Verdict())
-	}
-	return tw.Flush()
+	return printList(env.Stdout, list, o.json)
 }
 
 // agentPassport is passport through the agent.
@@ -430,40 +414,4 @@ func agentShow(c *control.Client, o *opts, env Env) error {
 		return agentErr(err)
 	}
 	return printRecord(env.Stdout, rec, o.json)
-}
-
-// printRecord prints a credential record as show does.
-func printRecord(out io.Writer, rec *wallet.Record, asJSON bool) error {
-	if asJSON {
-		var cred any
-		if err := json.Unmarshal([]byte(rec.Raw), &cred); err != nil {
-			cred = rec.Raw // a VC-JWT stays a string
-		}
-		return writeJSON(out, map[string]any{
-			"id": rec.ID, "summary": rec.Summary, "source": rec.Source,
-			"credential": cred, "verification": rec.Result,
-		})
-	}
-	s := rec.Summary
-	tw := tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)
-	fmt.Fprintf(tw, "id\t%s\n", s.ID)
-	fmt.Fprintf(tw, "name\t%s\n", s.Name)
-	if s.Achievement != "" && s.Achievement != s.Name {
-		fmt.Fprintf(tw, "achievement\t%s\n", s.Achievement)
-	}
-	fmt.Fprintf(tw, "issuer\t%s\n", strings.TrimSpace(s.IssuerName+" "+angle(s.IssuerID)))
-	if s.SubjectID != "" {
-		fmt.Fprintf(tw, "subject\t%s\n", s.SubjectID)
-	}
-	fmt.Fprintf(tw, "types\t%s\n", strings.Join(s.Types, ", "))
-	fmt.Fprintf(tw, "valid from\t%s\n", dateStr(s.ValidFrom))
-	fmt.Fprintf(tw, "valid until\t%s\n", dateStr(s.ValidUntil))
-	fmt.Fprintf(tw, "format\t%s\n", s.Format)
-	fmt.Fprintf(tw, "added\t%s from %s\n", s.Added.Local().Format("2006-01-02 15:04"), rec.Source)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintln(out)
-	printResult(out, "", &rec.Result)
-	return nil
 }

@@ -205,17 +205,22 @@ func cmdList(o *opts, env Env) error {
 	if err != nil {
 		return err
 	}
-	if o.json {
+	return printList(env.Stdout, list, o.json)
+}
+
+// printList prints credential summaries as list does (a table, or JSON).
+func printList(out io.Writer, list []wallet.Summary, asJSON bool) error {
+	if asJSON {
 		if list == nil {
 			list = []wallet.Summary{}
 		}
-		return writeJSON(env.Stdout, list)
+		return writeJSON(out, list)
 	}
 	if len(list) == 0 {
-		fmt.Fprint(env.Stdout, msgListEmpty)
+		fmt.Fprint(out, msgListEmpty)
 		return nil
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 2, 2, ' ', 0)
+	tw := tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tISSUER\tISSUED\tVERDICT")
 	for _, s := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, clip(s.Name, 40), clip(issuerLabel(s), 32), dateStr(s.ValidFrom), s.Verdict())
@@ -259,18 +264,24 @@ func cmdShow(o *opts, env Env) error {
 	if err != nil {
 		return err
 	}
-	if o.json {
+	return printRecord(env.Stdout, rec, o.json)
+}
+
+// printRecord prints a credential record as show does (a table and the
+// verdict per check, or JSON).
+func printRecord(out io.Writer, rec *wallet.Record, asJSON bool) error {
+	if asJSON {
 		var cred any
 		if err := json.Unmarshal([]byte(rec.Raw), &cred); err != nil {
 			cred = rec.Raw // a VC-JWT stays a string
 		}
-		return writeJSON(env.Stdout, map[string]any{
+		return writeJSON(out, map[string]any{
 			"id": rec.ID, "summary": rec.Summary, "source": rec.Source,
 			"credential": cred, "verification": rec.Result,
 		})
 	}
 	s := rec.Summary
-	tw := tabwriter.NewWriter(env.Stdout, 0, 2, 2, ' ', 0)
+	tw := tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t%s\n", s.ID)
 	fmt.Fprintf(tw, "name\t%s\n", s.Name)
 	if s.Achievement != "" && s.Achievement != s.Name {
@@ -288,8 +299,8 @@ func cmdShow(o *opts, env Env) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout)
-	printResult(env.Stdout, "", &rec.Result)
+	fmt.Fprintln(out)
+	printResult(out, "", &rec.Result)
 	return nil
 }
 
