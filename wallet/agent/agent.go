@@ -103,6 +103,11 @@ type Options struct {
 	OnOffer func(Offer)
 	// Now is the clock for offer timestamps (default time.Now).
 	Now func() time.Time
+	// OnDrop, when set, is called for every inbound message the agent
+	// refuses before aries sees it (not authcrypt, not from the connection it
+	// claims, a replay, expired or malformed; see package wallet/didcomm),
+	// from the goroutine serving the request. It must return quickly.
+	OnDrop func(Dropped)
 }
 
 // Agent is the learner's DIDComm agent on an open wallet. Its methods are
@@ -208,6 +213,7 @@ func (a *Agent) start() error {
 	var err error
 	a.fw, err = didcomm.NewFramework(didcomm.Config{
 		Wallet: a.w, StatePrefix: stateStorePrefix, Inbound: a.in, Client: a.client, Loader: a.opts.Loader,
+		Guard: a.guardOptions(),
 	}, aries.WithProtocols(a.issueCredentialService()))
 	if err != nil {
 		return err

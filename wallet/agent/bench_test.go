@@ -112,6 +112,9 @@ func newAriesHolder(b *testing.B) *ariesHolder {
 	require.NoError(b, err)
 	ctx, err := h.fw.Context()
 	require.NoError(b, err)
+	// Our Inbound serves only with its guard (package wallet/didcomm); the
+	// plain holder gets the default one, on its in-memory stores.
+	require.NoError(b, in.Protect(ctx, didcomm.GuardOptions{}))
 	h.oob, err = outofband.New(ctx)
 	require.NoError(b, err)
 	didex, err := didexchange.New(ctx)

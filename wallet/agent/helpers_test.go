@@ -189,6 +189,7 @@ func newIssuer(t testing.TB) *issuer {
 	require.NoError(t, err)
 	ctx, err := is.fw.Context()
 	require.NoError(t, err)
+	require.NoError(t, in.Protect(ctx, didcomm.GuardOptions{}))
 	is.msgr = ctx.Messenger()
 	is.oob, err = outofband.New(ctx)
 	require.NoError(t, err)

@@ -14,6 +14,19 @@
 //     GET resources on the same port. aries starts inbound transports inside
 //     aries.New, before anyone listens for events, so an Inbound serves only
 //     once its owner calls Serve.
+//   - Every message aries unpacks passes a guard before aries handles it
+//     (guard.go has the rules and why the guard sits where it does):
+//     authcrypt only, except for DID Exchange messages; the
+//     sender's key must be a key of the connection the message claims (by
+//     the key it was sent to, and by its thread where the owner binds
+//     threads, GuardOptions.Threads); no message id twice from one sender
+//     (remembered in memory and in the protocol-state store, so across a
+//     restart) and nothing past its ~timing.expires_time. NewFramework
+//     installs it (Inbound.Protect); an Inbound without one does not serve.
+//   - aries v0.3.2's unpack code panics on a body that is a lone double
+//     quote (and on a quoted base64 of one); the Inbound refuses those
+//     before aries reads them and recovers any other panic of the unpack
+//     code (unpack.go; FuzzInbound found them).
 //   - NewHTTPClient is the outbound client: its own transport (never
 //     http.DefaultTransport), bounded in time.
 package didcomm

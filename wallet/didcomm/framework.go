@@ -30,12 +30,16 @@ type Config struct {
 	Client *http.Client
 	// Loader loads JSON-LD contexts for aries.
 	Loader jsonld.DocumentLoader
+	// Guard tunes the checks every inbound message passes (optional; see
+	// Inbound.Protect).
+	Guard GuardOptions
 }
 
 // NewFramework starts an aries framework on cfg.Wallet's store and KMS with
 // tink crypto, cfg.Inbound and an HTTP outbound transport on cfg.Client;
 // extra options (protocols, for example) come after ours. aries calls
-// cfg.Inbound.Start here; the Inbound serves only after Serve.
+// cfg.Inbound.Start here; NewFramework then protects cfg.Inbound with its
+// guard (cfg.Guard); the Inbound serves only after Serve.
 func NewFramework(cfg Config, extra ...aries.Option) (*aries.Aries, error) {
 	if cfg.Wallet == nil || cfg.Inbound == nil || cfg.Client == nil || cfg.Loader == nil || cfg.StatePrefix == "" {
 		return nil, errors.New("aries: incomplete configuration")
@@ -64,6 +68,14 @@ func NewFramework(cfg Config, extra ...aries.Option) (*aries.Aries, error) {
 	}, extra...)
 	fw, err := aries.New(opts...)
 	if err != nil {
+		return nil, fmt.Errorf("aries: %w", err)
+	}
+	ctx, err := fw.Context()
+	if err == nil {
+		err = cfg.Inbound.Protect(ctx, cfg.Guard)
+	}
+	if err != nil {
+		_ = fw.Close()
 		return nil, fmt.Errorf("aries: %w", err)
 	}
 	return fw, nil

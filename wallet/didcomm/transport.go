@@ -28,8 +28,10 @@ var ErrPortTaken = errors.New("the address is already in use")
 
 // Inbound serves, on a listener we own, aries' DIDComm HTTP inbound handler
 // and, when given one, a handler for GET and HEAD requests. It implements
-// transport.InboundTransport; aries calls Start, its owner calls Serve once
-// it is ready for messages, and Stop.
+// transport.InboundTransport; aries calls Start, its owner calls Protect
+// (NewFramework does) and Serve once it is ready for messages, and Stop.
+// Every message aries unpacks passes the guard (see guard.go) before aries
+// handles it; an Inbound without a guard does not serve.
 type Inbound struct {
 	ln       net.Listener
 	endpoint string
@@ -39,6 +41,9 @@ type Inbound struct {
 	srv     *http.Server
 	served  chan struct{}
 	stopped bool
+	guard   *guard
+
+	onUnpackPanic func(any) // set by the fuzz target (see safePackager)
 }
 
 var _ transport.InboundTransport = (*Inbound)(nil)
@@ -74,9 +79,13 @@ func addrInUse(err error) bool {
 		strings.Contains(msg, "Only one usage of each socket address")
 }
 
-// Start prepares aries' inbound handler; Serve starts serving it.
+// Start prepares aries' inbound handler, with the guard in front of the
+// framework's message handler; Serve starts serving it.
 func (i *Inbound) Start(prov transport.Provider) error {
-	h, err := arieshttp.NewInboundHandler(prov)
+	if prov == nil {
+		return errors.New("http inbound: no provider")
+	}
+	h, err := arieshttp.NewInboundHandler(guarded{Provider: prov, in: i})
 	if err != nil {
 		return fmt.Errorf("http inbound: %w", err)
 	}
@@ -100,10 +109,11 @@ func (i *Inbound) Start(prov transport.Provider) error {
 	return nil
 }
 
-// handler returns what the server serves: aries' handler h, size-limited,
-// alone or beside i.get.
+// handler returns what the server serves: aries' handler h, size-limited
+// and shielded from the bodies it panics on (see refuseLoneQuote), alone or
+// beside i.get.
 func (i *Inbound) handler(h http.Handler) http.Handler {
-	didcomm := http.MaxBytesHandler(h, MaxMessageBytes)
+	didcomm := http.MaxBytesHandler(refuseLoneQuote(h), MaxMessageBytes)
 	if i.get == nil {
 		return didcomm
 	}
@@ -120,8 +130,58 @@ func (i *Inbound) handler(h http.Handler) http.Handler {
 	})
 }
 
-// Serve starts serving on the listener (after Start). Calling it again
-// returns nil.
+// Protect gives the Inbound its guard, built on the framework's context
+// (aries' *context.Provider from Aries.Context) with opts. It must come
+// before Serve; NewFramework calls it. Calling it again replaces the guard.
+func (i *Inbound) Protect(ctx GuardContext, opts GuardOptions) error {
+	g, err := newGuard(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("http inbound: %w", err)
+	}
+	i.mu.Lock()
+	i.guard = g
+	i.mu.Unlock()
+	return nil
+}
+
+// currentGuard returns the guard, or nil before Protect.
+func (i *Inbound) currentGuard() *guard {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.guard
+}
+
+// guarded is the transport.Provider aries' HTTP handler gets: the
+// framework's, with the guard in front of its message handler.
+type guarded struct {
+	transport.Provider
+	in *Inbound
+}
+
+// Packager returns the framework's packager, made safe against input that
+// panics aries' unpack code (see safePackager).
+func (p guarded) Packager() transport.Packager {
+	return safePackager{Packager: p.Provider.Packager(), onPanic: p.in.onUnpackPanic}
+}
+
+// InboundMessageHandler returns the guard's handler: it checks each
+// unpacked envelope and hands those that pass to the framework's handler.
+func (p guarded) InboundMessageHandler() transport.InboundMessageHandler {
+	return func(env *transport.Envelope) error {
+		g := p.in.currentGuard()
+		if g == nil {
+			return ErrUnprotected
+		}
+		next := p.Provider.InboundMessageHandler()
+		if next == nil {
+			return errors.New("inbound message refused: aries has no message handler")
+		}
+		return g.handle(env, next)
+	}
+}
+
+// Serve starts serving on the listener (after Start and Protect). Calling
+// it again returns nil.
 func (i *Inbound) Serve() error {
 	i.mu.Lock()
 	defer i.mu.Unlock()
@@ -132,6 +192,8 @@ func (i *Inbound) Serve() error {
 		return errors.New("http inbound: not started")
 	case i.served != nil:
 		return nil
+	case i.guard == nil:
+		return fmt.Errorf("http inbound: %w", ErrUnprotected)
 	}
 	srv := i.srv
 	i.served = make(chan struct{})

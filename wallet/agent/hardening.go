@@ -1,0 +1,42 @@
+package agent
+
+import (
+	"errors"
+
+	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/didcomm"
+)
+
+// Dropped describes an inbound message the agent refused before aries
+// handled it (see Options.OnDrop). Its Reason wraps one of
+// didcomm.ErrNotAuthenticated, didcomm.ErrWrongSender, didcomm.ErrReplay,
+// didcomm.ErrExpired or didcomm.ErrMalformed, or is a failure to check (the
+// agent then refuses too).
+type Dropped = didcomm.Dropped
+
+// guardOptions are the inbound checks of the learner's agent (package
+// wallet/didcomm applies them to every message, before aries): only
+// authcrypt messages from a connection's own key, except DID Exchange;
+// no message id twice; nothing expired; and a message on the thread of an
+// offer in the inbox only from the connection the offer came on.
+func (a *Agent) guardOptions() didcomm.GuardOptions {
+	return didcomm.GuardOptions{Threads: a.offerThread, OnDrop: a.opts.OnDrop}
+}
+
+// offerThread is the thread binding of the learner's agent: an offer's
+// protocol instance belongs to the connection (DID pair) it arrived on, as
+// its record keeps it. Unknown instances and records without DIDs bind
+// nothing; a record that cannot be read (a locked wallet) fails the check.
+func (a *Agent) offerThread(piid string) (didcomm.Pair, bool, error) {
+	rec, err := a.loadOffer(piid)
+	if errors.Is(err, wallet.ErrAgentRecordNotFound) {
+		return didcomm.Pair{}, false, nil
+	}
+	if err != nil {
+		return didcomm.Pair{}, false, err
+	}
+	if rec.MyDID == "" && rec.TheirDID == "" {
+		return didcomm.Pair{}, false, nil
+	}
+	return didcomm.Pair{MyDID: rec.MyDID, TheirDID: rec.TheirDID}, true, nil
+}
