@@ -63,6 +63,13 @@ fuzz-short:
 race: deps-test
 	$(GO) test -race -short -count=1 -timeout 40m $(PKGS)
 
+# screenshots runs the real app under Xvfb with a demo wallet and writes a PNG
+# of every screen (English and German) into OUT (default screenshots/).
+.PHONY: screenshots
+screenshots: deps-test
+	@./.ci/debs.sh xdotool imagemagick
+	./.ci/screenshots.sh $(or $(OUT),screenshots)
+
 # soak kills the crash-safety test's writer 1,000 times (make test: 200).
 .PHONY: soak
 soak:

@@ -6,15 +6,31 @@ package ui
 
 import (
 	"context"
+	"io"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/skillpass/skillpass/passport"
 	"github.com/skillpass/skillpass/wallet"
 )
+
+// Preference keys the app stores through Fyne's preferences.
+const (
+	prefIdleMinutes  = "idleMinutes"
+	prefTheme        = "theme"
+	prefLanguage     = "language"
+	prefWindowWidth  = "windowWidth"
+	prefWindowHeight = "windowHeight"
+)
+
+// defaultWindowSize is the window's size on the first start.
+var defaultWindowSize = fyne.NewSize(960, 640)
 
 // Vault is what the screens need of an open wallet.
 type Vault interface {
@@ -26,7 +42,20 @@ type Vault interface {
 	Lock()
 	Unlock(passphrase []byte) error
 	Passport(opts passport.Options) (*passport.Passport, error)
+	// PreviewPresentation and Present make the share screen's consent
+	// summary and signed presentation.
+	PreviewPresentation(req wallet.PresentRequest) (*wallet.Preview, error)
+	Present(ctx context.Context, req wallet.PresentRequest) (*wallet.Presentation, error)
+	// Activity is the wallet's activity log (the presentation log reads it).
+	Activity() ([]wallet.Entry, error)
+	// Backup and Restore write and read a backup file.
+	Backup(out io.Writer, passphrase []byte) error
+	Restore(in io.Reader, passphrase []byte) (wallet.RestoreReport, error)
+	// Identities lists the learner's DIDs.
+	Identities() ([]wallet.Identity, error)
 }
+
+var _ Vault = (*wallet.Wallet)(nil)
 
 // Opener creates and opens wallets.
 type Opener interface {
@@ -75,19 +104,97 @@ type App struct {
 	unlock      *UnlockScreen
 	home        *PassportScreen
 	credentials *CredentialsScreen
+	share       *ShareScreen
+	verifier    *VerifyScreen
+	standalone  *VerifyScreen // the verifier reached from the unlock screen
+	settings    *SettingsScreen
 	tabs        *container.AppTabs
 }
 
 // New builds the app's window for the wallet in dir; call ShowAndRun on the
-// returned window (or use it headless in tests).
+// returned window (or use it headless in tests). The window takes the size
+// it had when it was last closed, and the language and theme the settings
+// chose.
 func New(a fyne.App, opener Opener, dir string) *App {
+	prefs := a.Preferences()
+	if err := SetupLanguage(prefs.String(prefLanguage)); err != nil {
+		fyne.LogError("choose the language", err)
+	}
 	w := a.NewWindow("Skillpass")
-	w.Resize(fyne.NewSize(960, 640))
+	size := fyne.NewSize(
+		float32(prefs.FloatWithFallback(prefWindowWidth, float64(defaultWindowSize.Width))),
+		float32(prefs.FloatWithFallback(prefWindowHeight, float64(defaultWindowSize.Height))))
+	if size.Width < 400 || size.Height < 300 {
+		size = defaultWindowSize
+	}
+	w.Resize(size)
+	a.Settings().SetTheme(themeFor(prefs.StringWithFallback(prefTheme, ThemeSystem)))
 	ap := &App{fyneApp: a, window: w, opener: opener, dir: dir}
 	ap.unlock = newUnlockScreen(ap)
 	w.SetContent(ap.unlock.content)
-	w.SetOnClosed(ap.closeVault)
+	w.Canvas().Focus(ap.unlock.pass) // type the passphrase at once
+	w.SetOnClosed(ap.closed)
+	ap.setupKeys()
 	return ap
+}
+
+// Tab indexes, in the order the tabs show (Ctrl+1 to Ctrl+5 select them).
+const (
+	TabPassport = iota
+	TabCredentials
+	TabShare
+	TabVerify
+	TabSettings
+)
+
+// tabShortcut is the shortcut that selects tab i (Ctrl+1 for the first).
+func tabShortcut(i int) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: fyne.KeyName(rune('1' + i)), Modifier: fyne.KeyModifierShortcutDefault}
+}
+
+// lockShortcut is Ctrl+L (Cmd+L on macOS): lock the wallet now.
+var lockShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+
+// setupKeys adds the window's menu and keyboard shortcuts. They live in the
+// main menu too, because the desktop driver gives a focused text entry
+// every shortcut that no menu item claims.
+func (a *App) setupKeys() {
+	lockItem := fyne.NewMenuItem(lang.L("Lock now"), a.LockNow)
+	lockItem.Shortcut = lockShortcut
+	a.window.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { a.LockNow() })
+	view := fyne.NewMenu(lang.L("View"))
+	for i, name := range tabNames() {
+		item := fyne.NewMenuItem(name, func() { a.SelectTab(i) })
+		item.Shortcut = tabShortcut(i)
+		a.window.Canvas().AddShortcut(tabShortcut(i), func(fyne.Shortcut) { a.SelectTab(i) })
+		view.Items = append(view.Items, item)
+	}
+	a.window.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.L("Wallet"), lockItem), view))
+}
+
+// tabNames are the tabs' titles, in order.
+func tabNames() []string {
+	return []string{lang.L("Passport"), lang.L("Credentials"), lang.L("Share"), lang.L("Verify"), lang.L("Settings")}
+}
+
+// SelectTab shows tab i (TabPassport...) when the wallet is open and
+// unlocked; otherwise it does nothing.
+func (a *App) SelectTab(i int) {
+	if a.tabs == nil || a.Locked() || i < 0 || i >= len(a.tabs.Items) {
+		return
+	}
+	a.tabs.SelectIndex(i)
+}
+
+// LockNow locks the open wallet at once (Ctrl+L): the keys are forgotten
+// and the passphrase is asked again. Without an unlocked wallet it does
+// nothing.
+func (a *App) LockNow() {
+	if a.vault == nil || a.Locked() {
+		return
+	}
+	a.vault.Lock()
+	a.lockedOut()
 }
 
 // background runs work off the UI goroutine; work reports back with fyne.Do.
@@ -121,6 +228,33 @@ func (a *App) Passport() *PassportScreen { return a.home }
 // Credentials returns the credentials screen once a wallet is open, else nil.
 func (a *App) Credentials() *CredentialsScreen { return a.credentials }
 
+// Share returns the share screen once a wallet is open, else nil.
+func (a *App) Share() *ShareScreen { return a.share }
+
+// Verify returns the verify screen once a wallet is open, else nil.
+func (a *App) Verify() *VerifyScreen { return a.verifier }
+
+// Standalone returns the verify screen reached from the unlock screen
+// (nil until it was opened there).
+func (a *App) Standalone() *VerifyScreen { return a.standalone }
+
+// showVerifier shows the verify screen without a wallet (an employer needs
+// none), with a way back to the unlock screen.
+func (a *App) showVerifier() {
+	if a.standalone == nil {
+		a.standalone = newVerifyScreen(a)
+		a.standalone.back = widget.NewButton(lang.L("Back"), func() {
+			a.window.SetContent(a.unlock.content)
+			a.window.Canvas().Focus(a.unlock.pass)
+		})
+		a.standalone.content = container.NewBorder(nil, container.NewHBox(a.standalone.back), nil, nil, a.standalone.content)
+	}
+	a.window.SetContent(a.standalone.content)
+}
+
+// Settings returns the settings screen once a wallet is open, else nil.
+func (a *App) Settings() *SettingsScreen { return a.settings }
+
 // opened is called on the UI goroutine when a wallet has been unlocked (or
 // unlocked again after the idle lock).
 func (a *App) opened(v Vault) {
@@ -128,27 +262,66 @@ func (a *App) opened(v Vault) {
 		a.vault = v
 		a.home = newPassportScreen(a, v)
 		a.credentials = newCredentialsScreen(a, v)
+		a.share = newShareScreen(a, v)
+		a.verifier = newVerifyScreen(a)
+		a.settings = newSettingsScreen(a, v)
+		names := tabNames()
 		a.tabs = container.NewAppTabs(
-			container.NewTabItem("Passport", a.home.content),
-			container.NewTabItem("Credentials", a.credentials.content),
+			container.NewTabItem(names[TabPassport], a.home.content),
+			container.NewTabItem(names[TabCredentials], a.credentials.content),
+			container.NewTabItem(names[TabShare], a.share.content),
+			container.NewTabItem(names[TabVerify], a.verifier.content),
+			container.NewTabItem(names[TabSettings], a.settings.content),
 		)
-		a.tabs.OnSelected = func(*container.TabItem) { a.touch() }
+		a.tabs.OnSelected = func(*container.TabItem) { a.touch(); a.tabShown() }
 	}
 	a.window.SetContent(a.tabs)
 	a.credentials.refresh()
 	a.home.refresh()
+	a.tabShown()
 	if a.idle == nil {
-		a.idle = wallet.NewIdleLocker(v, wallet.IdleOptions{
-			Timeout: a.IdleTimeout,
-			Clock:   a.Clock,
-			OnLock:  func() { fyne.Do(a.lockedOut) },
-		})
+		a.startIdle()
 		// Any key typed anywhere in the window counts as activity.
 		a.window.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { a.touch() })
 		a.window.Canvas().SetOnTypedRune(func(rune) { a.touch() })
 	} else {
 		a.idle.Touch()
 	}
+}
+
+// tabShown refreshes the screen of the selected tab that reads the wallet
+// only when shown (the share list and log, the settings' identities).
+func (a *App) tabShown() {
+	switch a.tabs.SelectedIndex() {
+	case TabShare:
+		a.share.refresh()
+	case TabSettings:
+		a.settings.refresh()
+	}
+}
+
+// idleTimeout is the idle lock's period: App.IdleTimeout when set, else
+// the settings' minutes, else wallet.DefaultIdleTimeout.
+func (a *App) idleTimeout() time.Duration {
+	if a.IdleTimeout > 0 {
+		return a.IdleTimeout
+	}
+	if m := a.fyneApp.Preferences().Int(prefIdleMinutes); m > 0 {
+		return time.Duration(m) * time.Minute
+	}
+	return wallet.DefaultIdleTimeout
+}
+
+// startIdle (re)starts the idle lock with the current timeout.
+func (a *App) startIdle() {
+	if a.idle != nil {
+		a.idle.Stop()
+	}
+	a.idle = wallet.NewIdleLocker(a.vault, wallet.IdleOptions{
+		Timeout: a.idleTimeout(),
+		Clock:   a.Clock,
+		OnLock:  func() { fyne.Do(a.lockedOut) },
+	})
 }
 
 // now reads the app's clock.
@@ -173,8 +346,21 @@ func (a *App) Locked() bool { return a.vault != nil && a.unlock.relocking }
 // lockedOut runs on the UI goroutine after the idle lock forgot the keys: the
 // credentials leave the screen and the passphrase is asked again.
 func (a *App) lockedOut() {
+	if a.Locked() {
+		return // already asking (Ctrl+L, then the idle lock)
+	}
 	a.unlock.relock()
 	a.window.SetContent(a.unlock.content)
+}
+
+// closed remembers the window's size and closes the wallet.
+func (a *App) closed() {
+	size := a.window.Canvas().Size()
+	if size.Width >= 400 && size.Height >= 300 {
+		a.fyneApp.Preferences().SetFloat(prefWindowWidth, float64(size.Width))
+		a.fyneApp.Preferences().SetFloat(prefWindowHeight, float64(size.Height))
+	}
+	a.closeVault()
 }
 
 func (a *App) closeVault() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,15 +12,19 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/skillpass/skillpass/wallet"
 )
 
-const (
-	selectHint  = "Select a credential to see its checks."
-	emptyWallet = "Your wallet holds no credentials yet.\n\nUse \"Import credential…\" to add a badge or certificate your issuer gave you: a JSON or JWT file, or a baked PNG or SVG badge. Skillpass verifies each one before it keeps it."
-)
+// selectHint is what the detail pane says before a credential is selected.
+func selectHint() string { return lang.L("Select a credential to see its checks.") }
+
+// emptyWallet is what the detail pane says while the wallet is empty.
+func emptyWallet() string {
+	return lang.L("Your wallet holds no credentials yet.\n\nUse \"Import credential…\" to add a badge or certificate your issuer gave you: a JSON or JWT file, or a baked PNG or SVG badge. Skillpass verifies each one before it keeps it.")
+}
 
 // CredentialsScreen lists the wallet's credentials with their verdicts and
 // shows the checks of the one selected.
@@ -54,18 +59,18 @@ func (s *CredentialsScreen) LastReport() string {
 func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 	s := &CredentialsScreen{app: a, vault: v}
 	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder("Search by name or issuer")
+	s.search.SetPlaceHolder(lang.L("Search by name or issuer"))
 	s.search.OnChanged = func(string) { a.touch(); s.applyFilter() }
 	s.count = widget.NewLabel("")
-	s.importB = widget.NewButton("Import credential…", s.onImportDialog)
+	s.importB = widget.NewButton(lang.L("Import credential…"), s.onImportDialog)
 	s.progress = widget.NewProgressBar()
 	s.progress.Hide()
 	s.list = widget.NewList(
 		func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("issuer")
+			sub := widget.NewLabel("")
 			sub.Truncation = fyne.TextTruncateEllipsis
 			return container.NewVBox(name, sub)
 		},
@@ -79,7 +84,7 @@ func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 		},
 	)
 	s.list.OnSelected = s.onSelect
-	s.detail = widget.NewLabel(selectHint)
+	s.detail = widget.NewLabel(selectHint())
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.checks = widget.NewLabel("")
 	s.checks.Wrapping = fyne.TextWrapWord
@@ -109,13 +114,13 @@ func RowSubtitle(c wallet.Summary) string {
 	if issuer == "" {
 		issuer = c.IssuerID
 	}
-	return issuer + " · " + c.Verdict()
+	return issuer + " · " + lang.L(c.Verdict())
 }
 
 func (s *CredentialsScreen) refresh() {
 	all, err := s.vault.List()
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("could not read the credentials: %w", err), s.app.window)
+		dialog.ShowError(errors.New(lang.L("Could not read the credentials: {{.Err}}", map[string]any{"Err": err.Error()})), s.app.window)
 		return
 	}
 	s.all = all
@@ -130,11 +135,11 @@ func (s *CredentialsScreen) applyFilter() {
 			s.shown = append(s.shown, c)
 		}
 	}
-	s.count.SetText(fmt.Sprintf("%d of %d", len(s.shown), len(s.all)))
+	s.count.SetText(lang.L("{{.N}} of {{.All}}", map[string]any{"N": len(s.shown), "All": len(s.all)}))
 	if len(s.all) == 0 {
-		s.detail.SetText(emptyWallet)
-	} else if s.detail.Text == emptyWallet {
-		s.detail.SetText(selectHint)
+		s.detail.SetText(emptyWallet())
+	} else if s.detail.Text == emptyWallet() {
+		s.detail.SetText(selectHint())
 	}
 	s.list.UnselectAll()
 	s.list.Refresh()
@@ -154,22 +159,22 @@ func (s *CredentialsScreen) onSelect(id widget.ListItemID) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\n", c.Name)
 	if c.Achievement != "" && c.Achievement != c.Name {
-		fmt.Fprintf(&b, "Achievement: %s\n", c.Achievement)
+		b.WriteString(lang.L("Achievement: {{.V}}", map[string]any{"V": c.Achievement}) + "\n")
 	}
-	fmt.Fprintf(&b, "Issuer: %s\n", strings.TrimSpace(c.IssuerName+" "+c.IssuerID))
-	fmt.Fprintf(&b, "Valid from: %s\n", day(c.ValidFrom.String(), c.ValidFrom.IsZero()))
-	fmt.Fprintf(&b, "Valid until: %s\n", day(c.ValidUntil.String(), c.ValidUntil.IsZero()))
-	fmt.Fprintf(&b, "Types: %s\n", strings.Join(c.Types, ", "))
+	b.WriteString(lang.L("Issuer: {{.V}}", map[string]any{"V": strings.TrimSpace(c.IssuerName + " " + c.IssuerID)}) + "\n")
+	b.WriteString(lang.L("Valid from: {{.V}}", map[string]any{"V": day(c.ValidFrom.String(), c.ValidFrom.IsZero())}) + "\n")
+	b.WriteString(lang.L("Valid until: {{.V}}", map[string]any{"V": day(c.ValidUntil.String(), c.ValidUntil.IsZero())}) + "\n")
+	b.WriteString(lang.L("Types: {{.V}}", map[string]any{"V": strings.Join(c.Types, ", ")}) + "\n")
 	s.detail.SetText(b.String())
 	var ch strings.Builder
 	if c.Verified {
-		ch.WriteString("Verified\n")
+		ch.WriteString(lang.L("Verified") + "\n")
 	} else {
-		ch.WriteString("Not verified\n")
+		ch.WriteString(lang.L("Not verified") + "\n")
 	}
 	for _, name := range wallet.CheckNames {
 		v := c.Checks.Value(name)
-		fmt.Fprintf(&ch, "• %s: %s — %s\n", name, v, wallet.CheckMeaning(name, v))
+		fmt.Fprintf(&ch, "• %s: %s — %s\n", checkLabel(name), v, checkMeaning(name, v))
 	}
 	for _, e := range rec.Result.Errors {
 		fmt.Fprintf(&ch, "  %s\n", e)
@@ -215,11 +220,11 @@ func (s *CredentialsScreen) ImportFiles(paths []string) {
 				for _, r := range results {
 					switch {
 					case r.Rejected != nil:
-						fmt.Fprintf(&report, "%s: not added — %s\n%s\n", filepath.Base(p), r.Rejected.Reason, r.Rejected.Hint)
+						report.WriteString(lang.L("{{.File}}: not added — {{.Reason}}", map[string]any{"File": filepath.Base(p), "Reason": r.Rejected.Reason}) + "\n" + r.Rejected.Hint + "\n")
 					case r.Duplicate:
-						fmt.Fprintf(&report, "%s: already in your wallet\n", r.Summary.Name)
+						report.WriteString(lang.L("{{.Name}}: already in your wallet", map[string]any{"Name": r.Summary.Name}) + "\n")
 					default:
-						fmt.Fprintf(&report, "%s: added (%s)\n", r.Summary.Name, r.Summary.Verdict())
+						report.WriteString(lang.L("{{.Name}}: added ({{.Verdict}})", map[string]any{"Name": r.Summary.Name, "Verdict": lang.L(r.Summary.Verdict())}) + "\n")
 					}
 				}
 			}
@@ -236,7 +241,7 @@ func (s *CredentialsScreen) ImportFiles(paths []string) {
 			if s.app.home != nil {
 				s.app.home.refresh()
 			}
-			dialog.ShowInformation("Import", report.String(), s.app.window)
+			dialog.ShowInformation(lang.L("Import"), report.String(), s.app.window)
 			// Last, so that whoever waits for the report sees a settled screen.
 			text := report.String()
 			s.lastReport.Store(&text)

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/skillpass/skillpass/passport"
@@ -26,7 +27,7 @@ type PassportScreen struct {
 
 func newPassportScreen(a *App, v Vault) *PassportScreen {
 	s := &PassportScreen{app: a, vault: v}
-	s.summary = widget.NewLabelWithStyle("Building your passport…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.summary = widget.NewLabelWithStyle(lang.L("Building your passport…"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.body = container.NewVBox()
 	s.content = container.NewBorder(s.summary, nil, nil, nil, container.NewVScroll(s.body))
 	return s
@@ -53,13 +54,13 @@ func (s *PassportScreen) refresh() {
 func (s *PassportScreen) show(v passport.View, err error) {
 	s.body.RemoveAll()
 	if err != nil {
-		s.summary.SetText("Could not build the passport: " + err.Error())
+		s.summary.SetText(lang.L("Could not build the passport: {{.Err}}", map[string]any{"Err": err.Error()}))
 		return
 	}
 	s.view = v
-	s.summary.SetText(fmt.Sprintf("%s from %s", plural(len(v.Skills), "skill"), plural(v.Credentials, "credential")))
+	s.summary.SetText(lang.L("{{.Skills}} from {{.Credentials}}", map[string]any{"Skills": skills(len(v.Skills)), "Credentials": credentialCount(v.Credentials)}))
 	if len(v.Skills) == 0 {
-		s.body.Add(wrapped("Your skills appear here once you add credentials: open the Credentials tab and import a badge or certificate."))
+		s.body.Add(wrapped(lang.L("Your skills appear here once you add credentials: open the Credentials tab and import a badge or certificate.")))
 		return
 	}
 	category := ""
@@ -72,23 +73,23 @@ func (s *PassportScreen) show(v passport.View, err error) {
 	}
 	if len(v.Pathways) > 0 {
 		s.body.Add(widget.NewSeparator())
-		s.body.Add(widget.NewLabelWithStyle("Pathways", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		s.body.Add(widget.NewLabelWithStyle(lang.L("Pathways"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, p := range v.Pathways {
 			s.body.Add(wrapped(p.Summary))
 		}
 	}
 	if len(v.Expiring) > 0 {
 		s.body.Add(widget.NewSeparator())
-		s.body.Add(widget.NewLabelWithStyle("Expiring soon", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		s.body.Add(widget.NewLabelWithStyle(lang.L("Expiring soon"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, e := range v.Expiring {
-			s.body.Add(wrapped(fmt.Sprintf("%s: in %d days (%s)", e.Name, e.DaysLeft, e.ValidUntil.Format("2006-01-02"))))
+			s.body.Add(wrapped(lang.L("{{.Name}}: in {{.Days}} days ({{.Date}})", map[string]any{"Name": e.Name, "Days": e.DaysLeft, "Date": e.ValidUntil.Format("2006-01-02")})))
 		}
 	}
 }
 
 // SkillLine is one skill as the passport home shows it.
 func SkillLine(sk passport.SkillView) string {
-	return fmt.Sprintf("%s — %s · %s · %s · %s", sk.Name, sk.Level.Label, strings.Join(sk.IssuerNames(), ", "), sk.Freshness.State, plural(sk.EvidenceCount, "credential"))
+	return fmt.Sprintf("%s — %s · %s · %s · %s", sk.Name, sk.Level.Label, strings.Join(sk.IssuerNames(), ", "), lang.L(string(sk.Freshness.State)), credentialCount(sk.EvidenceCount))
 }
 
 func wrapped(text string) *widget.Label {
@@ -97,10 +98,18 @@ func wrapped(text string) *widget.Label {
 	return l
 }
 
-// plural writes "1 skill", "2 skills".
-func plural(n int, noun string) string {
+// skills writes "1 skill", "2 skills".
+func skills(n int) string {
 	if n == 1 {
-		return "1 " + noun
+		return lang.L("1 skill")
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return lang.L("{{.N}} skills", map[string]any{"N": n})
+}
+
+// credentialCount writes "1 credential", "2 credentials".
+func credentialCount(n int) string {
+	if n == 1 {
+		return lang.L("1 credential")
+	}
+	return lang.L("{{.N}} credentials", map[string]any{"N": n})
 }

@@ -24,8 +24,7 @@ func fixturePath(name string) string { return filepath.Join("..", "testdata", "o
 // wallet, import credentials, see them listed with verdicts, select one,
 // close, unlock again (first with a wrong passphrase).
 func TestCreateImportAndUnlock(t *testing.T) {
-	a := test.NewApp()
-	defer a.Quit()
+	a := newTestApp(t)
 	dir := filepath.Join(t.TempDir(), "wallet")
 	opener := WalletOpener{Options: wallet.Options{Now: fixtureNow}}
 	ap := New(a, opener, dir)
@@ -69,8 +68,8 @@ func TestCreateImportAndUnlock(t *testing.T) {
 	c.List().Select(0)
 	detail, checks := c.Detail()
 	require.Contains(t, detail, "Issuer:")
-	require.Contains(t, checks, "signature: ok")
-	require.Contains(t, checks, "issuer: unconfirmed")
+	require.Contains(t, checks, "Signature: ok")
+	require.Contains(t, checks, "Issuer: unconfirmed")
 
 	ap.Window().Close()
 
@@ -155,8 +154,7 @@ func (c *fakeClock) advance(d time.Duration) {
 // leave the screen, the wallet forgets its keys, and the passphrase brings
 // the same wallet back.
 func TestIdleLockAsksAgain(t *testing.T) {
-	a := test.NewApp()
-	defer a.Quit()
+	a := newTestApp(t)
 	dir := filepath.Join(t.TempDir(), "wallet")
 	clock := &fakeClock{now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
 	ap := New(a, WalletOpener{Options: wallet.Options{Now: fixtureNow}}, dir)

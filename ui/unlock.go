@@ -2,11 +2,11 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/skillpass/skillpass/wallet"
@@ -29,6 +29,7 @@ type UnlockScreen struct {
 	warning  *widget.Label
 	status   *widget.Label
 	button   *widget.Button
+	verifyB  *widget.Button
 	progress *widget.ProgressBarInfinite
 	content  fyne.CanvasObject
 }
@@ -37,11 +38,11 @@ func newUnlockScreen(a *App) *UnlockScreen {
 	s := &UnlockScreen{app: a, creating: !a.opener.Exists(a.dir)}
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.pass = widget.NewPasswordEntry()
-	s.pass.SetPlaceHolder("Passphrase")
+	s.pass.SetPlaceHolder(lang.L("Passphrase"))
 	s.confirm = widget.NewPasswordEntry()
-	s.confirm.SetPlaceHolder("Passphrase again")
+	s.confirm.SetPlaceHolder(lang.L("Passphrase again"))
 	s.strength = widget.NewLabel("")
-	s.warning = widget.NewLabel("Nobody can recover this passphrase or the wallet without it. Write it down somewhere safe.")
+	s.warning = widget.NewLabel(lang.L("Nobody can recover this passphrase or the wallet without it. Write it down somewhere safe."))
 	s.warning.Wrapping = fyne.TextWrapWord
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
@@ -53,10 +54,13 @@ func newUnlockScreen(a *App) *UnlockScreen {
 	s.pass.OnChanged = s.onPassChanged
 	s.pass.OnSubmitted = func(string) { s.onSubmit() }
 	s.confirm.OnSubmitted = func(string) { s.onSubmit() }
-	walletDir := widget.NewLabel("Wallet: " + a.dir)
+	walletDir := widget.NewLabel(lang.L("Wallet: {{.Dir}}", map[string]any{"Dir": a.dir}))
 	walletDir.Truncation = fyne.TextTruncateEllipsis
+	s.verifyB = widget.NewButton(lang.L("Verify what someone shared with you (no wallet needed)…"), a.showVerifier)
+	s.verifyB.Importance = widget.LowImportance
 	form := container.NewVBox(s.title, walletDir, s.pass, s.confirm, s.strength, s.warning, s.button, s.progress, s.status)
-	s.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 420), form))
+	s.content = container.NewBorder(nil, container.NewCenter(s.verifyB), nil, nil,
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(440, 420), form)))
 	s.setMode()
 	return s
 }
@@ -67,20 +71,20 @@ func (s *UnlockScreen) relock() {
 	s.relocking = true
 	s.pass.SetText("")
 	s.setMode()
-	s.status.SetText("Locked after a while without activity. Type your passphrase to continue.")
+	s.status.SetText(lang.L("Locked. Type your passphrase to continue."))
 	s.app.window.Canvas().Focus(s.pass)
 }
 
 func (s *UnlockScreen) setMode() {
 	if s.creating {
-		s.title.SetText("Create your Skillpass wallet")
-		s.button.SetText("Create wallet")
+		s.title.SetText(lang.L("Create your Skillpass wallet"))
+		s.button.SetText(lang.L("Create wallet"))
 		s.confirm.Show()
 		s.strength.Show()
 		s.warning.Show()
 	} else {
-		s.title.SetText("Unlock your Skillpass wallet")
-		s.button.SetText("Unlock")
+		s.title.SetText(lang.L("Unlock your Skillpass wallet"))
+		s.button.SetText(lang.L("Unlock"))
 		s.confirm.Hide()
 		s.strength.Hide()
 		s.warning.Hide()
@@ -95,7 +99,7 @@ func (s *UnlockScreen) Status() string { return s.status.Text }
 
 func (s *UnlockScreen) onPassChanged(p string) {
 	if s.creating {
-		s.strength.SetText("Strength: " + Strength(p))
+		s.strength.SetText(lang.L("Strength: {{.S}}", map[string]any{"S": Strength(p)}))
 	}
 }
 
@@ -123,13 +127,13 @@ func Strength(p string) string {
 	}
 	switch {
 	case n < minPassphrase:
-		return fmt.Sprintf("too short (at least %d characters)", minPassphrase)
+		return lang.L("too short (at least {{.N}} characters)", map[string]any{"N": minPassphrase})
 	case n >= 20 || (n >= 14 && classes >= 3):
-		return "strong"
+		return lang.L("strong")
 	case n >= 12 || classes >= 3:
-		return "fair: a few more words make it strong"
+		return lang.L("fair: a few more words make it strong")
 	default:
-		return "weak: use a longer phrase of unrelated words"
+		return lang.L("weak: use a longer phrase of unrelated words")
 	}
 }
 
@@ -137,21 +141,21 @@ func (s *UnlockScreen) onSubmit() {
 	pass := []byte(s.pass.Text)
 	if s.creating {
 		if len([]rune(s.pass.Text)) < minPassphrase {
-			s.status.SetText(fmt.Sprintf("The passphrase needs at least %d characters.", minPassphrase))
+			s.status.SetText(lang.L("The passphrase needs at least {{.N}} characters.", map[string]any{"N": minPassphrase}))
 			return
 		}
 		if s.pass.Text != s.confirm.Text {
-			s.status.SetText("The two passphrases differ. Type the same passphrase twice.")
+			s.status.SetText(lang.L("The two passphrases differ. Type the same passphrase twice."))
 			return
 		}
 	} else if len(pass) == 0 {
-		s.status.SetText("Type your passphrase to unlock the wallet.")
+		s.status.SetText(lang.L("Type your passphrase to unlock the wallet."))
 		return
 	}
 	s.button.Disable()
 	s.progress.Show()
 	s.progress.Start()
-	s.status.SetText("Deriving your key from the passphrase…")
+	s.status.SetText(lang.L("Deriving your key from the passphrase…"))
 	creating, relocking, dir, opener, open := s.creating, s.relocking, s.app.dir, s.app.opener, s.app.vault
 	s.app.background(func() {
 		var v Vault
@@ -175,11 +179,11 @@ func (s *UnlockScreen) done(v Vault, err error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, wallet.ErrWrongPassphrase):
-			s.status.SetText("Wrong passphrase. Nothing was changed; try again.")
+			s.status.SetText(lang.L("Wrong passphrase. Nothing was changed; try again."))
 		case errors.Is(err, wallet.ErrBusy):
-			s.status.SetText("This wallet is open in another Skillpass window or in skillpass-cli agent. Close that first.")
+			s.status.SetText(lang.L("This wallet is open in another Skillpass window or in skillpass-cli agent. Close that first."))
 		default:
-			s.status.SetText("Could not open the wallet: " + err.Error())
+			s.status.SetText(lang.L("Could not open the wallet: {{.Err}}", map[string]any{"Err": err.Error()}))
 		}
 		return
 	}

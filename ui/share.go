@@ -1,0 +1,415 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/qr"
+)
+
+// expiryChoice is one entry of the share screen's expiry menu.
+type expiryChoice struct {
+	label string
+	d     time.Duration // 0: the wallet's default (15 minutes)
+}
+
+// expiryChoices are the expiries the share screen offers, the wallet's
+// default first.
+func expiryChoices() []expiryChoice {
+	return []expiryChoice{
+		{lang.L("15 minutes (for a screen)"), 0},
+		{lang.L("1 hour"), time.Hour},
+		{lang.L("1 day"), 24 * time.Hour},
+		{lang.L("30 days (for a printed CV)"), 30 * 24 * time.Hour},
+	}
+}
+
+// ShareScreen lets the learner pick verified credentials, shows exactly
+// what a presentation of them would disclose and to whom, and after consent
+// shows the signed presentation as a QR code; below the picker, the log of
+// presentations made.
+type ShareScreen struct {
+	app   *App
+	vault Vault
+
+	creds     []wallet.Summary // verified credentials, as listed
+	checks    []*widget.Check
+	picks     *fyne.Container
+	challenge *widget.Entry
+	domain    *widget.Entry
+	expiry    *widget.Select
+	reviewB   *widget.Button
+	status    *widget.Label
+	log       *widget.Label
+
+	consent *widget.Label
+	makeB   *widget.Button
+	backB   *widget.Button
+
+	qrImage *canvas.Image
+	qrInfo  *widget.Label
+	saveB   *widget.Button
+	copyB   *widget.Button
+	doneB   *widget.Button
+
+	pickView, consentView, resultView fyne.CanvasObject
+	stage                             *fyne.Container
+	content                           fyne.CanvasObject
+
+	request wallet.PresentRequest
+	preview *wallet.Preview
+	pres    *wallet.Presentation
+	text    string // the QR code's text
+	png     []byte // the QR code image
+}
+
+func newShareScreen(a *App, v Vault) *ShareScreen {
+	s := &ShareScreen{app: a, vault: v}
+	s.picks = container.NewVBox()
+	s.challenge = widget.NewEntry()
+	s.challenge.SetPlaceHolder(lang.L("Verifier's code (optional)"))
+	s.domain = widget.NewEntry()
+	s.domain.SetPlaceHolder(lang.L("Shown to (optional, e.g. the employer's web address)"))
+	var labels []string
+	for _, c := range expiryChoices() {
+		labels = append(labels, c.label)
+	}
+	s.expiry = widget.NewSelect(labels, func(string) { a.touch() })
+	s.expiry.SetSelectedIndex(0)
+	s.reviewB = widget.NewButton(lang.L("Review what will be shared…"), s.onReview)
+	s.reviewB.Importance = widget.HighImportance
+	s.status = wrapped("")
+	s.log = wrapped("")
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Shown to"), s.domain),
+		widget.NewFormItem(lang.L("Verifier's code"), s.challenge),
+		widget.NewFormItem(lang.L("Valid for"), s.expiry),
+	)
+	s.pickView = container.NewVScroll(container.NewVBox(
+		bold(lang.L("Choose the credentials to share")),
+		s.picks, form, s.reviewB, s.status,
+		widget.NewSeparator(),
+		bold(lang.L("Presentation log")), s.log,
+	))
+
+	s.consent = wrapped("")
+	s.makeB = widget.NewButton(lang.L("Share: make the QR code"), s.onMake)
+	s.makeB.Importance = widget.HighImportance
+	s.backB = widget.NewButton(lang.L("Back"), s.onBack)
+	s.consentView = container.NewBorder(
+		bold(lang.L("Check what you share")), container.NewHBox(s.backB, s.makeB), nil, nil,
+		container.NewVScroll(s.consent))
+
+	s.qrImage = canvas.NewImageFromResource(nil)
+	s.qrImage.FillMode = canvas.ImageFillContain
+	s.qrImage.ScaleMode = canvas.ImageScalePixels
+	s.qrInfo = wrapped("")
+	s.saveB = widget.NewButton(lang.L("Save PNG…"), s.onSaveDialog)
+	s.copyB = widget.NewButton(lang.L("Copy text"), s.onCopy)
+	s.doneB = widget.NewButton(lang.L("Done"), s.onBack)
+	s.resultView = container.NewBorder(nil, container.NewVBox(s.qrInfo, container.NewHBox(s.saveB, s.copyB, s.doneB)), nil, nil,
+		container.NewScroll(container.NewCenter(s.qrImage)))
+
+	s.stage = container.NewStack(s.pickView)
+	s.content = s.stage
+	return s
+}
+
+// show puts one of the screen's views on screen.
+func (s *ShareScreen) show(view fyne.CanvasObject) {
+	s.stage.Objects = []fyne.CanvasObject{view}
+	s.stage.Refresh()
+}
+
+// refresh lists the verified credentials (keeping the ticks of those still
+// there) and reloads the presentation log.
+func (s *ShareScreen) refresh() {
+	all, err := s.vault.List()
+	if err != nil {
+		s.status.SetText(lang.L("Could not read the credentials: {{.Err}}", map[string]any{"Err": err.Error()}))
+		return
+	}
+	chosen := map[string]bool{}
+	for i, c := range s.checks {
+		if c.Checked {
+			chosen[s.creds[i].ID] = true
+		}
+	}
+	s.creds = s.creds[:0]
+	s.checks = s.checks[:0]
+	s.picks.RemoveAll()
+	for _, c := range all {
+		if !c.Verified {
+			continue
+		}
+		issuer := c.IssuerName
+		if issuer == "" {
+			issuer = c.IssuerID
+		}
+		ch := widget.NewCheck(lang.L("{{.Name}} — from {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}), func(bool) { s.app.touch() })
+		ch.Checked = chosen[c.ID]
+		s.creds = append(s.creds, c)
+		s.checks = append(s.checks, ch)
+		s.picks.Add(ch)
+	}
+	if len(s.creds) == 0 {
+		s.picks.Add(wrapped(lang.L("No verified credential to share yet. Import one on the Credentials tab.")))
+	}
+	s.refreshLog()
+}
+
+// Picks returns the check boxes of the verified credentials, in list order
+// (tests tap them).
+func (s *ShareScreen) Picks() []*widget.Check { return s.checks }
+
+// Status returns the message under the review button.
+func (s *ShareScreen) Status() string { return s.status.Text }
+
+// Consent returns the consent summary the screen shows.
+func (s *ShareScreen) Consent() string { return s.consent.Text }
+
+// QRText returns the text of the QR code shown ("" before one was made).
+func (s *ShareScreen) QRText() string { return s.text }
+
+// QRImage returns the QR code image shown (nil before one was made).
+func (s *ShareScreen) QRImage() []byte { return s.png }
+
+// Log returns the presentation log as shown.
+func (s *ShareScreen) Log() string { return s.log.Text }
+
+// buildRequest builds the presentation request from the form.
+func (s *ShareScreen) buildRequest() wallet.PresentRequest {
+	var req wallet.PresentRequest
+	for i, c := range s.checks {
+		if c.Checked {
+			req.Credentials = append(req.Credentials, wallet.Choice{ID: s.creds[i].ID})
+		}
+	}
+	req.Challenge = strings.TrimSpace(s.challenge.Text)
+	req.Domain = strings.TrimSpace(s.domain.Text)
+	if i := s.expiry.SelectedIndex(); i > 0 {
+		req.Expires = s.app.now().Add(expiryChoices()[i].d)
+	}
+	return req
+}
+
+func (s *ShareScreen) onReview() {
+	s.app.touch()
+	req := s.buildRequest()
+	if len(req.Credentials) == 0 {
+		s.status.SetText(lang.L("Tick at least one credential to share."))
+		return
+	}
+	s.reviewB.Disable()
+	s.status.SetText(lang.L("Preparing…"))
+	s.app.background(func() {
+		pv, err := s.vault.PreviewPresentation(req)
+		fyne.Do(func() {
+			s.reviewB.Enable()
+			if err != nil {
+				s.status.SetText(presentFailure(err))
+				return
+			}
+			s.status.SetText("")
+			s.request, s.preview = req, pv
+			s.consent.SetText(ConsentText(pv))
+			s.show(s.consentView)
+			s.app.window.Canvas().Focus(s.makeB) // Space shares, Tab reaches Back
+		})
+	})
+}
+
+// ConsentText says exactly what a presentation discloses, to whom and until
+// when: each credential with its issuer, the names of its claims and of its
+// other fields (never their values).
+func ConsentText(pv *wallet.Preview) string {
+	var b strings.Builder
+	to := pv.Domain
+	if to == "" {
+		to = lang.L("anyone who scans the code")
+	}
+	b.WriteString(lang.L("You are about to show {{.N}} credential(s) to {{.To}}.", map[string]any{"N": len(pv.Credentials), "To": to}))
+	b.WriteString("\n")
+	b.WriteString(lang.L("Valid until {{.When}}; signed by your identity {{.Holder}}.", map[string]any{"When": pv.Expires.Local().Format("2006-01-02 15:04 MST"), "Holder": pv.Holder}))
+	b.WriteString("\n")
+	if pv.Challenge != "" {
+		b.WriteString(lang.L("Bound to the verifier's code {{.Code}}: it cannot be reused elsewhere.", map[string]any{"Code": pv.Challenge}))
+		b.WriteString("\n")
+	}
+	for _, c := range pv.Credentials {
+		issuer := strings.TrimSpace(c.IssuerName)
+		if c.IssuerID != "" {
+			issuer = strings.TrimSpace(issuer + " (" + c.IssuerID + ")")
+		}
+		b.WriteString("\n")
+		b.WriteString(lang.L("• {{.Name}}, issued by {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}))
+		b.WriteString("\n")
+		if c.Whole {
+			b.WriteString("  " + lang.L("shown whole, exactly as the issuer signed it"))
+			b.WriteString("\n")
+		}
+		b.WriteString("  " + lang.L("Claims: {{.List}}", map[string]any{"List": strings.Join(c.Claims, ", ")}))
+		b.WriteString("\n")
+		if len(c.Fields) > 0 {
+			b.WriteString("  " + lang.L("Also: {{.List}}", map[string]any{"List": strings.Join(c.Fields, ", ")}))
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func (s *ShareScreen) onBack() {
+	s.app.touch()
+	s.show(s.pickView)
+}
+
+func (s *ShareScreen) onMake() {
+	s.app.touch()
+	req := s.request
+	s.makeB.Disable()
+	s.app.background(func() {
+		p, err := s.vault.Present(context.Background(), req)
+		var text string
+		var img []byte
+		var version int
+		if err == nil {
+			text, err = qr.Encode(p.JSON)
+		}
+		if err == nil {
+			img, version, err = qr.PNG(text)
+		}
+		fyne.Do(func() {
+			s.makeB.Enable()
+			s.shown(p, text, img, version, err)
+		})
+	})
+}
+
+// shown puts the made presentation on screen (or says why there is none).
+func (s *ShareScreen) shown(p *wallet.Presentation, text string, img []byte, version int, err error) {
+	s.refreshLog()
+	if err != nil && !errors.Is(err, qr.ErrTooLarge) {
+		s.status.SetText(presentFailure(err))
+		s.show(s.pickView)
+		return
+	}
+	s.pres, s.text, s.png = p, text, img
+	if errors.Is(err, qr.ErrTooLarge) {
+		s.qrImage.Resource = nil
+		s.qrImage.Refresh()
+		s.saveB.Disable()
+		s.qrInfo.SetText(lang.L("These credentials are too many for one QR code. Share fewer at a time, or use \"Copy text\" and send the text."))
+		s.show(s.resultView)
+		return
+	}
+	s.saveB.Enable()
+	s.qrImage.Resource = fyne.NewStaticResource("presentation-qr.png", img)
+	if cfg, err := png.DecodeConfig(bytes.NewReader(img)); err == nil {
+		s.qrImage.SetMinSize(fyne.NewSize(float32(cfg.Width), float32(cfg.Height)))
+	}
+	s.qrImage.Refresh()
+	s.qrInfo.SetText(lang.L("Show this code to the verifier. It holds {{.N}} credential(s), version {{.V}}, valid until {{.When}}.",
+		map[string]any{"N": len(p.Preview.Credentials), "V": version, "When": p.Preview.Expires.Local().Format("2006-01-02 15:04 MST")}))
+	s.show(s.resultView)
+	s.app.window.Canvas().Focus(s.saveB)
+}
+
+// presentFailure words the wallet's refusal of a presentation.
+func presentFailure(err error) string {
+	switch {
+	case errors.Is(err, wallet.ErrBadExpiry):
+		return lang.L("The expiry is not in the future: choose a longer time.")
+	case errors.Is(err, wallet.ErrBadRequest):
+		return lang.L("The verifier's code or address is too long or holds control characters.")
+	case errors.Is(err, wallet.ErrCannotPresent):
+		return lang.L("A chosen credential cannot be shared: {{.Err}}", map[string]any{"Err": err.Error()})
+	}
+	return lang.L("Could not make the presentation: {{.Err}}", map[string]any{"Err": err.Error()})
+}
+
+func (s *ShareScreen) onSaveDialog() {
+	s.app.touch()
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		_ = w.Close()
+		if err := s.SavePNG(path); err != nil {
+			dialog.ShowError(err, s.app.window)
+		}
+	}, s.app.window)
+	d.SetFileName("skillpass-presentation.png")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
+	d.Show()
+}
+
+// SavePNG writes the QR code image to path.
+func (s *ShareScreen) SavePNG(path string) error {
+	if s.png == nil {
+		return errors.New("save qr code: no QR code made yet")
+	}
+	if err := os.WriteFile(path, s.png, 0o600); err != nil {
+		return fmt.Errorf("save qr code: %w", err)
+	}
+	return nil
+}
+
+func (s *ShareScreen) onCopy() {
+	s.app.touch()
+	if s.text == "" {
+		return
+	}
+	s.app.fyneApp.Clipboard().SetContent(s.text)
+	s.qrInfo.SetText(lang.L("The code's text is on the clipboard."))
+}
+
+// refreshLog reloads the presentation log from the wallet's activity log:
+// the newest presentation first, one line per credential shown.
+func (s *ShareScreen) refreshLog() {
+	entries, err := s.vault.Activity()
+	if err != nil {
+		s.log.SetText(lang.L("Could not read the activity log: {{.Err}}", map[string]any{"Err": err.Error()}))
+		return
+	}
+	var lines []string
+	for _, e := range entries {
+		if e.Action != wallet.ActionPresent {
+			continue
+		}
+		to := e.Counterparty
+		if to == "" {
+			to = lang.L("anyone")
+		}
+		lines = append(lines, lang.L("{{.When}}: {{.Name}} shown to {{.To}} (claims: {{.Claims}})", map[string]any{
+			"When": e.Time.Local().Format("2006-01-02 15:04"), "Name": e.Name, "To": to, "Claims": strings.Join(e.Claims, ", "),
+		}))
+	}
+	slices.Reverse(lines)
+	if len(lines) == 0 {
+		s.log.SetText(lang.L("Nothing shared yet."))
+		return
+	}
+	s.log.SetText(strings.Join(lines, "\n"))
+}
+
+// bold is a bold heading label.
+func bold(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
