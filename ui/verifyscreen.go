@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,18 +17,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/skillpass/skillpass/wallet"
-	"github.com/skillpass/skillpass/wallet/importer"
 	"github.com/skillpass/skillpass/wallet/ld"
 	"github.com/skillpass/skillpass/wallet/qr"
+	"github.com/skillpass/skillpass/wallet/unwrap"
 	"github.com/skillpass/skillpass/wallet/verify"
 )
 
 // maxVerifyFile bounds the files the verify screen reads.
 const maxVerifyFile = 32 << 20
-
-// errInput marks an input the verify screen cannot open as a credential,
-// a presentation or a Skillpass QR code.
-var errInput = errors.New("not a credential, presentation or Skillpass QR code")
 
 // VerifyScreen is the employer's verifier: open a QR image or a credential
 // or presentation file, or paste its text, and read a verdict per check in
@@ -159,7 +154,7 @@ func (s *VerifyScreen) run(name string, read func() ([]byte, error)) {
 		var res *verify.Result
 		data, err := read()
 		if err == nil {
-			data, err = unwrapVerifyInput(name, data)
+			data, err = unwrap.Document(name, data)
 		}
 		var v *verify.Verifier
 		if err == nil {
@@ -200,7 +195,7 @@ func (s *VerifyScreen) showResult(name string, res *verify.Result, err error) {
 // inputFailure words why an input could not be verified at all.
 func inputFailure(err error) string {
 	switch {
-	case errors.Is(err, verify.ErrNotCredential), errors.Is(err, errInput), errors.Is(err, qr.ErrNotPayload):
+	case errors.Is(err, verify.ErrNotCredential), errors.Is(err, unwrap.ErrNotImage), errors.Is(err, qr.ErrNotPayload):
 		return lang.L("This is not a credential, a presentation or a Skillpass QR code. Ask the learner for the file or code Skillpass made.")
 	case errors.Is(err, qr.ErrNoCode):
 		return lang.L("No readable QR code in the image. Use a sharper, larger picture of the code.")
@@ -297,48 +292,4 @@ func checkMeaning(name, value string) string {
 		return value
 	}
 	return lang.L(m)
-}
-
-// unwrapVerifyInput returns the credential or presentation inside a baked
-// badge image, a QR code image or a QR code's text, or data itself; as
-// skillpass-cli verify does (a PNG is tried as a baked badge first, then as
-// a QR code).
-func unwrapVerifyInput(name string, data []byte) ([]byte, error) {
-	trimmed := bytes.TrimSpace(data)
-	switch {
-	case isPNG(data) || isSVG(data):
-		items, err := importer.Parse(name, data, importer.DefaultLimits())
-		if err == nil {
-			if len(items) != 1 {
-				return nil, fmt.Errorf("%s holds %d credentials: import it and check them one by one", name, len(items))
-			}
-			return items[0].Raw, nil
-		}
-		if !isPNG(data) {
-			return nil, fmt.Errorf("%s: %w: %w", name, errInput, err)
-		}
-		text, err := qr.ReadPNG(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		return decodeQR(name, text)
-	case bytes.HasPrefix(trimmed, []byte(qr.Prefix)) || bytes.HasPrefix(trimmed, []byte("SP")) && bytes.IndexByte(trimmed[:min(len(trimmed), 12)], ':') > 2:
-		return decodeQR(name, string(trimmed))
-	}
-	return data, nil
-}
-
-func decodeQR(name, text string) ([]byte, error) {
-	doc, err := qr.Decode(text)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return doc, nil
-}
-
-func isPNG(b []byte) bool { return len(b) > 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n" }
-
-func isSVG(b []byte) bool {
-	head := strings.TrimSpace(string(b[:min(len(b), 512)]))
-	return strings.HasPrefix(head, "<?xml") || strings.HasPrefix(head, "<svg")
 }
