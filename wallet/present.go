@@ -24,7 +24,9 @@ import (
 // Presentations
 //
 // The wallet makes a W3C Verifiable Presentation holding whole credentials
-// exactly as they were received, signed by the learner's Ed25519 did:key
+// exactly as they were received or, for BBS+ credentials the learner shows
+// in part, credentials derived to show only the chosen claims (see
+// disclose.go), signed by the learner's Ed25519 did:key
 // (the wallet's first Ed25519 identity) with a DataIntegrityProof of
 // cryptosuite eddsa-rdfc-2022, proofPurpose "authentication". The private
 // key never leaves aries' KMS: the wallet asks the KMS for the key handle and
@@ -83,10 +85,6 @@ var (
 	// credential whose proof cannot disclose single claims: such a credential
 	// can only be shown whole.
 	ErrWholeOnly = errors.New("this credential can only be shown whole")
-	// ErrSelectiveDisclosure is returned when a request names claims to
-	// disclose on a BBS+ credential: field-level disclosure is not available
-	// in this version of Skillpass yet; the credential can be shown whole.
-	ErrSelectiveDisclosure = errors.New("showing single claims is not available yet")
 	// ErrCannotPresent is returned (wrapped) when a stored credential cannot
 	// be put in a presentation (it cannot be read, or names neither VC data
 	// model).
@@ -104,11 +102,14 @@ var (
 type Choice struct {
 	// ID is the record id or a unique prefix of it (see List).
 	ID string
-	// Disclose names the claims to show (paths under credentialSubject such
-	// as "achievement.name"); empty means the whole credential. Only a BBS+
-	// credential could show single claims, and that is a later step: a
-	// non-empty Disclose is refused for now (ErrWholeOnly or
-	// ErrSelectiveDisclosure).
+	// Disclose names the claims to show, as dotted paths from the
+	// credential's root ("credentialSubject.achievement.name", "name") or,
+	// when the first step is not a top-level property of the credential,
+	// under credentialSubject ("achievement.name"); a path to an object
+	// shows all of it, a path through a list applies to each element.
+	// Empty means the whole credential. Only a BBS+ (BbsBlsSignature2020)
+	// credential can show single claims (see planDisclosure for what is
+	// always shown); for any other, a non-empty Disclose gives ErrWholeOnly.
 	Disclose []string
 }
 
@@ -185,6 +186,9 @@ type planned struct {
 	member  any    // what goes into verifiableCredential
 	version string // VCDM2 or VCDM11
 	shown   DisclosedCredential
+	// part is set when only part of a BBS+ credential is shown: member is
+	// then replaced by the derived credential when presenting.
+	part *disclosure
 }
 
 // presentationLD is the JSON-LD processor presentations are signed with
@@ -258,6 +262,11 @@ func (w *Wallet) Present(ctx context.Context, req PresentRequest) (*Presentation
 	members := make([]any, len(plan))
 	for i, p := range plan {
 		members[i] = p.member
+		if p.part != nil {
+			if members[i], err = derive(ctxOrBackground(ctx), w.verifier, p.member.(map[string]any), p.part); err != nil {
+				return nil, fmt.Errorf("present %s: %w", p.rec.ID, err)
+			}
+		}
 	}
 	vp := map[string]any{
 		"@context":             presentationContext(pv.DataModel),
@@ -396,10 +405,21 @@ func planOne(rec *Record, c Choice) (planned, error) {
 		p.version = VCDM2
 	}
 	if len(c.Disclose) > 0 {
-		if isBBS(p.member) {
-			return p, fmt.Errorf("%w: show the credential whole, or wait for a Skillpass that derives single claims", ErrSelectiveDisclosure)
+		doc, isLD := p.member.(map[string]any)
+		if !isLD || !isBBS(doc) {
+			return p, fmt.Errorf("%w: its proof (%s) cannot show single claims; leave out the claims to show it whole", ErrWholeOnly, proofName(p.member))
 		}
-		return p, ErrWholeOnly
+		d, err := planDisclosure(doc, c.Disclose)
+		if err != nil {
+			return p, err
+		}
+		p.part = d
+		p.shown.Whole = false
+		p.shown.Claims = claimPaths(d.shown)
+		if p.shown.Claims == nil {
+			p.shown.Claims = []string{}
+		}
+		p.shown.Fields = topFields(d.shown)
 	}
 	return p, nil
 }
@@ -424,6 +444,29 @@ func isBBS(member any) bool {
 		}
 	}
 	return false
+}
+
+// proofName names the proof types of a presentation member, for messages.
+func proofName(member any) string {
+	m, ok := member.(map[string]any)
+	if !ok {
+		return "a VC-JWT signature"
+	}
+	if str(m["type"]) == "EnvelopedVerifiableCredential" {
+		return "a VC-JWT signature"
+	}
+	var names []string
+	for _, p := range proofList(m["proof"]) {
+		n := str(p["type"])
+		if cs := str(p["cryptosuite"]); cs != "" {
+			n += " " + cs
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 // presentationContext is the @context of a presentation in model.

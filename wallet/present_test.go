@@ -43,7 +43,7 @@ func presentWallet(t *testing.T) (*Wallet, string, string) {
 }
 
 // employer is a verifier at time at that asks for challenge and domain.
-func employer(t *testing.T, at time.Time, challenge, domain string) *verify.Verifier {
+func employer(t testing.TB, at time.Time, challenge, domain string) *verify.Verifier {
 	t.Helper()
 	v, err := verify.New(verify.Options{Now: func() time.Time { return at }, Challenge: challenge, Domain: domain})
 	require.NoError(t, err)

@@ -107,8 +107,12 @@ func cmdPresent(o *opts, env Env) error {
 // presentError gives the wallet's refusals their exit code and a hint.
 func presentError(err error) error {
 	switch {
-	case errors.Is(err, wallet.ErrWholeOnly), errors.Is(err, wallet.ErrSelectiveDisclosure):
+	case errors.Is(err, wallet.ErrWholeOnly):
 		return &refusedError{&hinted{err: err, hint: msgPresentWholeHint}}
+	case errors.Is(err, wallet.ErrUnknownClaim):
+		return &usageError{msg: err.Error(), hint: msgPresentClaimHint}
+	case errors.Is(err, wallet.ErrNeedsIDs):
+		return &refusedError{&hinted{err: err, hint: msgPresentNeedIDsHint}}
 	case errors.Is(err, wallet.ErrBadExpiry), errors.Is(err, wallet.ErrBadRequest):
 		return &usageError{msg: err.Error(), hint: msgPresentUsageHint}
 	case errors.Is(err, wallet.ErrCannotPresent):
@@ -132,7 +136,11 @@ func printConsent(env Env, pv *wallet.Preview) {
 		if issuer == "" {
 			issuer = c.IssuerID
 		}
-		fmt.Fprintf(env.Stdout, msgPresentCred, c.ID, c.Name, issuer)
+		head := msgPresentCred
+		if !c.Whole {
+			head = msgPresentCredPart
+		}
+		fmt.Fprintf(env.Stdout, head, c.ID, c.Name, issuer)
 		fmt.Fprintf(env.Stdout, msgPresentClaims, strings.Join(c.Claims, ", "))
 		if len(c.Fields) > 0 {
 			fmt.Fprintf(env.Stdout, msgPresentFields, strings.Join(c.Fields, ", "))

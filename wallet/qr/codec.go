@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -68,18 +69,111 @@ func Encode(doc []byte) (string, error) {
 	if _, err := DecodeCBOR(c); err != nil {
 		return "", fmt.Errorf("encode qr payload: %w", err)
 	}
-	var buf bytes.Buffer
-	w, err := flate.NewWriterDict(&buf, flate.BestCompression, []byte(sp1FlateDict))
+	z, err := compress(c)
 	if err != nil {
 		return "", fmt.Errorf("encode qr payload: %w", err)
 	}
-	if _, err := w.Write(c); err != nil {
-		return "", fmt.Errorf("encode qr payload: compress: %w", err)
+	return Prefix + base45Encode(z), nil
+}
+
+// storedMin is the shortest byte string compress considers putting in a
+// DEFLATE block of its own.
+const storedMin = 48
+
+// compress returns the raw DEFLATE stream (SP1 dictionary) of the CBOR item
+// c: the shortest of one run over all of c and runs that put long byte
+// strings found once in c and not in the dictionary (a signature, a BBS+
+// proof: random bytes) each in a block of its own, which DEFLATE stores
+// as it is instead of Huffman-coding it with the codes of the text around
+// it. Both are plain DEFLATE: decoders read them alike, so the payload
+// format does not change.
+func compress(c []byte) ([]byte, error) {
+	best, err := deflateRuns(c, nil)
+	if err != nil {
+		return nil, err
+	}
+	spans := randomSpans(c)
+	// Each block of its own costs a few bytes of block headers: try the
+	// long strings only, then the shorter ones too.
+	tried := 0
+	for _, min := range []int{256, 128, storedMin} {
+		some := slices.DeleteFunc(slices.Clone(spans), func(sp [2]int) bool { return sp[1]-sp[0] < min })
+		if len(some) == tried {
+			continue
+		}
+		tried = len(some)
+		z, err := deflateRuns(c, some)
+		if err != nil {
+			return nil, err
+		}
+		if len(z) < len(best) {
+			best = z
+		}
+	}
+	return best, nil
+}
+
+// deflateRuns compresses c, ending the DEFLATE block (a sync flush) before
+// and after each span [start, end) of spans (in order, not overlapping).
+func deflateRuns(c []byte, spans [][2]int) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := flate.NewWriterDict(&buf, flate.BestCompression, []byte(sp1FlateDict))
+	if err != nil {
+		return nil, err
+	}
+	pos := 0
+	for _, sp := range spans {
+		for _, part := range [][]byte{c[pos:sp[0]], c[sp[0]:sp[1]]} {
+			if _, err := w.Write(part); err != nil {
+				return nil, fmt.Errorf("compress: %w", err)
+			}
+			if err := w.Flush(); err != nil {
+				return nil, fmt.Errorf("compress: %w", err)
+			}
+		}
+		pos = sp[1]
+	}
+	if _, err := w.Write(c[pos:]); err != nil {
+		return nil, fmt.Errorf("compress: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return "", fmt.Errorf("encode qr payload: compress: %w", err)
+		return nil, fmt.Errorf("compress: %w", err)
 	}
-	return Prefix + base45Encode(buf.Bytes()), nil
+	return buf.Bytes(), nil
+}
+
+// randomSpans returns, in order, where in c the byte strings of at least
+// storedMin bytes lie that occur once in c and whose first bytes are not
+// in the DEFLATE dictionary (so that DEFLATE has nothing to match them
+// with).
+func randomSpans(c []byte) [][2]int {
+	var v any
+	if err := decMode.Unmarshal(c, &v); err != nil {
+		return nil
+	}
+	var spans [][2]int
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case []byte:
+			if len(t) < storedMin || bytes.Count(c, t) != 1 || strings.Contains(sp1FlateDict, string(t[1:17])) {
+				return
+			}
+			at := bytes.Index(c, t)
+			spans = append(spans, [2]int{at, at + len(t)})
+		case []any:
+			for _, x := range t {
+				walk(x)
+			}
+		case map[any]any:
+			for _, x := range t {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	return spans
 }
 
 // Decode reverses Encode: it returns compact JSON (keys sorted, no HTML

@@ -40,6 +40,11 @@
 // reading SP1. Decode refuses versions it does not know with
 // ErrUnsupportedVersion.
 //
+// Encode may end DEFLATE blocks around long random byte strings
+// (signatures, BBS+ proofs) so that DEFLATE stores them as they are rather
+// than Huffman-coding them with the text's codes, when that is shorter: any
+// DEFLATE decoder reads the stream alike, so this is no change of format.
+//
 // Decoding gives back JSON whose parsed value equals the encoded document's
 // (same keys, strings and numbers, numbers as written), so that signatures
 // over it verify unchanged. Key order and white space are not kept: JSON-LD

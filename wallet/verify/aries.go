@@ -87,8 +87,18 @@ func (v *Verifier) verifyAries(doc, p map[string]any, typ string, key *methodKey
 // package-level BLS12-381 group values (github.com/kilic/bls12-381 G1/G2
 // with shared scratch space), so two BBS+ operations at once race and can
 // compute wrong results. Other code in the process that signs or derives
-// BBS+ proofs at the same time is not covered by this lock.
+// BBS+ proofs takes the same lock through LockBBS.
 var bbsMu sync.Mutex
+
+// LockBBS takes the lock that serialises this package's BBS+ verification,
+// for code elsewhere in the process that signs or derives BBS+ proofs with
+// aries (which works on the same package-level state); the caller must call
+// the returned function to release it, and must not verify while holding
+// it.
+func LockBBS() (unlock func()) {
+	bbsMu.Lock()
+	return bbsMu.Unlock
+}
 
 // safeAries runs f and turns a panic inside aries-framework-go (which some
 // malformed inputs provoke) into an error.
