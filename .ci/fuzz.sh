@@ -12,7 +12,11 @@ for pkg in $($GO list ./...); do
   grep -ls '^func Fuzz' "$dir"/*_test.go >/dev/null 2>&1 || continue
   for target in $(cd "$dir" && $GO test -list '^Fuzz' . | grep '^Fuzz' || true); do
     echo "fuzz $pkg $target ($FUZZTIME)"
-    if ! $GO test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" >/tmp/fuzz-$$.log 2>&1; then
+    if $GO test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" >/tmp/fuzz-$$.log 2>&1; then
+      # The engine's last progress line: how many inputs this run tried.
+      last=$(grep -o 'elapsed: [^,]*, execs: [0-9]*' /tmp/fuzz-$$.log | tail -1 || true)
+      echo "fuzz $pkg $target: clean (${last:-no progress line})"
+    else
       # Go's fuzzer sometimes ends a time-boxed run with "context deadline exceeded"
       # and no failing input (the engine stopping a busy worker, not a bug found).
       # A real failure always writes its input under testdata/fuzz: only that fails CI.
