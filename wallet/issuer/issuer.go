@@ -187,6 +187,7 @@ func (is *Issuer) start() error {
 	var err error
 	is.fw, err = didcomm.NewFramework(didcomm.Config{
 		Wallet: is.w, StatePrefix: stateStorePrefix, Inbound: is.in, Client: is.client, Loader: is.opts.Loader,
+		Guard: didcomm.GuardOptions{Threads: is.offerThread},
 	})
 	if err != nil {
 		return err
@@ -711,6 +712,25 @@ func (is *Issuer) Revoke(id string) (*Issued, error) {
 
 // maxSubjectLen bounds the subject DID a request may name.
 const maxSubjectLen = 2048
+
+// offerThread binds an offer's protocol instance to the connection it was
+// sent on (the DIDComm guard's rule 2): a request or problem report on that
+// thread from another connection is dropped before it is handled. Threads
+// the issuer did not start bind nothing; a record that cannot be read fails
+// the check.
+func (is *Issuer) offerThread(piid string) (didcomm.Pair, bool, error) {
+	rec, err := is.rec.offer(piid)
+	if errors.Is(err, wallet.ErrAgentRecordNotFound) {
+		return didcomm.Pair{}, false, nil
+	}
+	if err != nil {
+		return didcomm.Pair{}, false, err
+	}
+	if rec.ConnectionID == "" {
+		return didcomm.Pair{}, false, nil
+	}
+	return didcomm.Pair{ConnectionID: rec.ConnectionID}, true, nil
+}
 
 // issue answers a learner's request on offer piid: the offered credential,
 // about the DID the request names, with a status entry, signed.
