@@ -242,6 +242,14 @@ func (x *extractor) credential(root node, c *Credential, rec *Record, depth int)
 			validUntil = utc(c.ValidUntil)
 		}
 		rec.Issuer, rec.ValidFrom, rec.ValidUntil = issuer, validFrom, validUntil
+		switch {
+		case isOpenBadges2(root):
+			x.openBadges2(root, c, rec)
+			return nil
+		case isEuropass(root):
+			x.europass(root, c, rec)
+			return nil
+		}
 	}
 	switch {
 	case root.hasType("EndorsementCredential"):

@@ -21,7 +21,7 @@ import (
 // the payload of its VC-JWT (the vc claim of a VC-JWT 1.1).
 func decodeCredential(c *Credential) (node, error) {
 	if c.Doc != nil {
-		return vcClaim(node{c.Doc}), nil
+		return vcClaim(unsealed(node{c.Doc})), nil
 	}
 	b := bytes.TrimSpace(c.JSON)
 	if len(b) == 0 {
@@ -42,7 +42,7 @@ func decodeCredential(c *Credential) (node, error) {
 	if n.object() == nil {
 		return node{}, ErrNotJSON
 	}
-	return vcClaim(n), nil
+	return vcClaim(unsealed(n)), nil
 }
 
 // vcClaim returns the vc claim of a VC-JWT 1.1 payload, or n itself.

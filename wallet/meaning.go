@@ -26,6 +26,13 @@ var checkMeanings = map[string]map[string]string{
 		"unconfirmed": "signed, but nothing ties the key to the named issuer",
 		"mismatch":    "the signing key belongs to someone else",
 	},
+	// anchor is reported for blockchain-anchored credentials only
+	// (Blockcerts, OpenCerts).
+	"anchor": {
+		"ok":       "its fingerprint is recorded in the blockchain transaction it names",
+		"unknown":  "its blockchain record was not checked (offline, or no copy of the transaction given)",
+		"mismatch": "the blockchain transaction it names records something else",
+	},
 }
 
 // CheckMeaning returns a plain-words explanation of a verification check's
@@ -34,7 +41,9 @@ var checkMeanings = map[string]map[string]string{
 func CheckMeaning(check, value string) string { return checkMeanings[check][value] }
 
 // CheckNames lists the checks of a verdict in the order people read them.
-var CheckNames = []string{"signature", "validity", "status", "issuer"}
+// "anchor" has a value only for blockchain-anchored credentials; callers
+// skip a check whose value is empty.
+var CheckNames = []string{"signature", "validity", "status", "issuer", "anchor"}
 
 // Value returns the value of the named check.
 func (c Checks) Value(name string) string {
@@ -47,6 +56,8 @@ func (c Checks) Value(name string) string {
 		return c.Status
 	case "issuer":
 		return c.Issuer
+	case "anchor":
+		return c.Anchor
 	}
 	return ""
 }
@@ -60,6 +71,8 @@ func (s Summary) Verdict() string {
 		return "signature " + c.Signature
 	case c.Issuer == "mismatch":
 		return "issuer mismatch"
+	case c.Anchor == "mismatch":
+		return "anchor mismatch"
 	case c.Validity == "expired":
 		return "expired"
 	case c.Validity == "not-yet-valid":
@@ -68,6 +81,8 @@ func (s Summary) Verdict() string {
 		return c.Status
 	case c.Status == "unknown":
 		return "status unknown"
+	case c.Anchor == "unknown":
+		return "anchor not checked"
 	case s.Verified && c.Issuer == "confirmed":
 		return "verified, issuer confirmed"
 	case s.Verified:

@@ -16,9 +16,14 @@ const bucketPassport = "passport-records"
 
 // passportRecord normalises a stored credential for the passport.
 func passportRecord(rec *Record) ([]byte, error) {
+	raw := []byte(rec.Raw)
+	if len(rec.Result.Expanded) > 0 {
+		// An Open Badges 2.0 badge class and issuer, as the verifier obtained them.
+		raw = rec.Result.Expanded
+	}
 	pr, err := passport.Normalize(passport.Credential{
 		RecordID:   rec.ID,
-		JSON:       []byte(rec.Raw),
+		JSON:       raw,
 		IssuerID:   rec.IssuerID,
 		IssuerName: rec.IssuerName,
 		ValidFrom:  rec.ValidFrom,

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/skillpass/skillpass/passport"
 	"github.com/skillpass/skillpass/wallet/importer"
 	"github.com/skillpass/skillpass/wallet/store"
 	"github.com/skillpass/skillpass/wallet/verify"
@@ -119,6 +120,7 @@ func (w *Wallet) importOne(ctx context.Context, name string, it importer.Item) (
 		return res, w.logActivity(e)
 	}
 	res.Result = vr
+	completeSummary(&res.Summary, it.Raw, vr)
 	if rej := rejection(vr); rej != nil {
 		res.Rejected = rej
 		e := credentialEntry(ActionImport, OutcomeRejected, res, it.Raw)
@@ -147,6 +149,53 @@ func (w *Wallet) importOne(ctx context.Context, name string, it importer.Item) (
 	return res, nil
 }
 
+// completeSummary fills what a summary lacks for credentials that are not
+// W3C verifiable credentials (an Open Badges 2.0 assertion names its badge
+// and issuer inside its badge class; a sealed Europass credential is inside
+// its seal) from the passport's reading of the credential and the verdict.
+func completeSummary(s *Summary, raw []byte, vr *verify.Result) {
+	if s.IssuerID == "" {
+		s.IssuerID = vr.IssuerID
+	}
+	if vr.Format != verify.FormatOB2 && vr.Format != verify.FormatJAdES {
+		return
+	}
+	if len(vr.Expanded) > 0 {
+		raw = vr.Expanded // the badge class and issuer the verifier obtained
+	}
+	pr, err := passport.Normalize(passport.Credential{JSON: raw})
+	if err != nil {
+		return
+	}
+	if pr.Name != "" {
+		s.Name = pr.Name
+	}
+	if pr.Issuer.Name != "" {
+		s.IssuerName = pr.Issuer.Name
+	}
+	if len(pr.Achievements) > 0 && s.Achievement == "" {
+		s.Achievement = pr.Achievements[0].Name
+	}
+	if s.IssuerID == "" {
+		s.IssuerID = pr.Issuer.ID
+	}
+	if s.IssuerName == "" {
+		s.IssuerName = pr.Issuer.Name
+	}
+	if s.CredentialID == "" {
+		s.CredentialID = pr.CredentialID
+	}
+	if s.ValidFrom.IsZero() {
+		s.ValidFrom = pr.ValidFrom
+	}
+	if s.ValidUntil.IsZero() {
+		s.ValidUntil = pr.ValidUntil
+	}
+	if len(s.Types) == 0 || vr.Format == verify.FormatOB2 {
+		s.Types = []string{pr.Format}
+	}
+}
+
 // rejection decides whether a verdict keeps a credential out of the wallet.
 func rejection(vr *verify.Result) *Rejection {
 	switch {
@@ -167,6 +216,11 @@ func rejection(vr *verify.Result) *Rejection {
 	case vr.Checks.Issuer == verify.IssuerMismatch:
 		return &Rejection{
 			Reason: "issuer mismatch: the signing key belongs to someone other than the named issuer",
+			Hint:   "do not trust this credential; report it to the issuer it names",
+		}
+	case vr.Checks.Anchor == verify.AnchorMismatch:
+		return &Rejection{
+			Reason: "anchor mismatch: the blockchain transaction the credential names records something else",
 			Hint:   "do not trust this credential; report it to the issuer it names",
 		}
 	}

@@ -33,6 +33,9 @@ type Checks struct {
 	Validity  string `json:"validity"`
 	Status    string `json:"status"`
 	Issuer    string `json:"issuer"`
+	// Anchor is set for blockchain-anchored credentials (Blockcerts,
+	// OpenCerts) only: see verify.Checks.
+	Anchor string `json:"anchor,omitempty"`
 }
 
 // credentialJSON returns the credential object of a JSON-LD credential or the

@@ -81,6 +81,11 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process to let go of
 	// the wallet file before it returns ErrBusy (default 1s).
 	LockTimeout time.Duration
+	// BadgeFetch is the learner's consent to fetch, through Fetcher, the
+	// parts of an Open Badges 2.0 badge that it names by URL (the hosted
+	// assertion, badge class, issuer profile, key, revocation list); see
+	// verify.Options.BadgeFetch.
+	BadgeFetch bool
 }
 
 // Wallet is an open wallet, unlocked until Lock. Its methods are safe for
@@ -268,7 +273,7 @@ func unlock(dir string, db *store.DB, master []byte, opts Options) (*Wallet, err
 	if err := w.installKeys(master); err != nil {
 		return nil, err
 	}
-	v, err := verify.New(verify.Options{Fetcher: opts.Fetcher, Now: opts.Now})
+	v, err := verify.New(verify.Options{Fetcher: opts.Fetcher, Now: opts.Now, BadgeFetch: opts.BadgeFetch})
 	if err != nil {
 		w.db.Lock()
 		return nil, err

@@ -35,7 +35,7 @@ func (p *parser) baked(text []byte, format Format, where string) error {
 			}
 			return p.jwtCredential(jws, Item{Format: format}, where)
 		case kindOpenBadges2:
-			return p.fail(ErrOpenBadges2, where+" is an Open Badges 2.0 assertion", hintOB2, nil)
+			return p.add(Item{Format: format, Encoding: EncodingJSON, Family: FamilyOB2, Raw: bytes.Clone(text)})
 		case kindPresentation, kindEnvelopedPresentation:
 			return p.fail(ErrNoCredential, where+" is a presentation; a badge image carries exactly one credential", hintExport, nil)
 		}
@@ -45,14 +45,15 @@ func (p *parser) baked(text []byte, format Format, where string) error {
 		return p.jwtCredential(text, Item{Format: format}, where)
 	}
 	if bytes.HasPrefix(text, []byte("http://")) || bytes.HasPrefix(text, []byte("https://")) {
-		return p.fail(ErrNoCredential, where+" is a web address (a hosted Open Badges 2.0 assertion), not a credential", hintOB2, nil)
+		return p.fail(ErrOpenBadges2, where+" is only the web address of a hosted Open Badges 2.0 assertion ("+
+			string(text[:min(len(text), 200)])+")", "download the assertion from that address and import it, or "+hintOB2, nil)
 	}
 	return p.fail(ErrNoCredential, where+" is neither credential JSON nor a VC-JWT", hintExport, nil)
 }
 
 // bakedOB2 handles the text of an Open Badges 2.0 baking slot (PNG keyword
-// "openbadges", SVG <openbadges:assertion>): it is accepted only when it
-// carries an Open Badges 3.0 credential.
+// "openbadges", SVG <openbadges:assertion>): an Open Badges 2.0 assertion
+// (JSON or signed JWS), or an Open Badges 3.0 credential some tools bake there.
 func (p *parser) bakedOB2(text []byte, format Format, where string) error {
 	sub := &parser{name: p.name, lim: p.lim}
 	err := sub.baked(text, format, where)
@@ -64,11 +65,11 @@ func (p *parser) bakedOB2(text []byte, format Format, where string) error {
 		}
 		return nil
 	}
-	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrTooDeep) {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrTooDeep) || errors.Is(err, ErrOpenBadges2) {
 		return err
 	}
-	return p.fail(ErrOpenBadges2, "image carries an Open Badges 2.0 badge ("+where+"), not an Open Badges 3.0 credential",
-		hintOB2, nil)
+	return p.fail(ErrOpenBadges2, "image carries an Open Badges 2.0 badge ("+where+") that is neither an assertion nor a credential",
+		hintOB2, err)
 }
 
 // bakeable checks that credential is exactly one credential, as JSON or a

@@ -37,6 +37,23 @@ const (
 	FormatPresentation Format = "presentation"
 )
 
+// Family says which standard a credential follows, and so which verifier
+// judges it.
+type Family string
+
+const (
+	// FamilyVC is a W3C verifiable credential (Open Badges 3.0, CLR 2.0, an
+	// unsealed Europass credential, ...).
+	FamilyVC Family = ""
+	// FamilyOB2 is an Open Badges 2.0 (or 1.x) assertion: JSON (hosted) or
+	// a compact JWS whose payload is the assertion (signed).
+	FamilyOB2 Family = "ob2"
+	// FamilyJAdES is a JSON credential sealed with JAdES in JWS JSON
+	// serialization (a Europass Digital Credential as downloaded); Raw is
+	// the whole sealed document.
+	FamilyJAdES Family = "jades"
+)
+
 // Encoding says how Item.Raw is to be read.
 type Encoding string
 
@@ -63,6 +80,9 @@ type Item struct {
 	Raw []byte
 	// Index is the position inside a presentation or list (0 for a single credential).
 	Index int
+	// Family is the standard the credential follows (FamilyVC for W3C
+	// verifiable credentials).
+	Family Family
 	// FromPresentation is true when the credential was an element of a
 	// verifiable presentation (JSON or VP-JWT). The presentation's own proof
 	// is not kept: each credential must be verified on its own.
@@ -79,8 +99,10 @@ var (
 	ErrTooLarge = errors.New("input too large")
 	// ErrUnrecognised means the input is not in a format the importer accepts.
 	ErrUnrecognised = errors.New("unrecognised format")
-	// ErrOpenBadges2 means the input is an Open Badges 2.0 (or 1.0) badge,
-	// which the wallet does not import yet. It wraps ErrUnrecognised.
+	// ErrOpenBadges2 means the input is an Open Badges 2.0 (or 1.0) badge in
+	// a place the wallet cannot take it from: inside a verifiable
+	// presentation, or baked into an image as the web address of a hosted
+	// assertion only. It wraps ErrUnrecognised.
 	ErrOpenBadges2 = fmt.Errorf("%w: open badges 2.0", ErrUnrecognised)
 	// ErrNoCredential means the format was recognised but holds no credential.
 	ErrNoCredential = errors.New("no credential found")
@@ -140,9 +162,10 @@ func displayName(name string) string {
 // Hints shared by several errors.
 const (
 	hintAccepted = "the wallet imports Open Badges 3.0 / W3C verifiable credentials as JSON or VC-JWT, " +
-		"verifiable presentations, and PNG or SVG badge images with the credential baked in"
+		"verifiable presentations, Open Badges 2.0 assertions (JSON or signed JWS), CLR 2.0 transcripts, " +
+		"Europass credentials (sealed .jsonld or JSON), and PNG or SVG badge images with the badge baked in"
 	hintExport = "export the badge from your issuer as a baked PNG, JSON or JWT"
-	hintOB2    = "Open Badges 2.0 is not supported yet; ask your issuer for the Open Badges 3.0 version of this badge"
+	hintOB2    = "import the Open Badges 2.0 assertion itself (JSON or signed JWS), or ask your issuer for the Open Badges 3.0 version of this badge"
 )
 
 // Limits bound work on untrusted input. A zero or negative field takes its
@@ -186,8 +209,13 @@ func (l Limits) withDefaults() Limits {
 // credential of its "vp" claim); a PNG with an iTXt chunk "openbadgecredential"
 // (Open Badges 3.0 baking; a tEXt or zTXt chunk of that name is read too); an
 // SVG with an <openbadges:credential> element (VC-JWT in its verify attribute
-// or text, JSON in its text or CDATA). Open Badges 2.0 badges are refused with
-// ErrOpenBadges2 unless they carry an Open Badges 3.0 credential.
+// or text, JSON in its text or CDATA). Open Badges 2.0 assertions are accepted
+// as JSON, as a signed JWS, and baked into a PNG (iTXt "openbadges") or an SVG
+// (<openbadges:assertion>), with Item.Family FamilyOB2; a baked web address
+// only, or an assertion inside a presentation, is refused with ErrOpenBadges2.
+// A JAdES-sealed JSON document ({"payload": ..., "signatures": [...]}, the
+// Europass download) gives one item with Family FamilyJAdES, and the Europass
+// upload wrapper {"credential": {...}} gives the credential inside.
 //
 // On failure Parse returns a nil slice and an *Error wrapping one of the
 // sentinel errors; it never returns a partial result.

@@ -2,12 +2,15 @@ package importer
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/skillpass/skillpass/wallet/verify/opencerts"
 )
 
 var (
@@ -83,6 +86,9 @@ const (
 	kindEnvelopedCredential
 	kindEnvelopedPresentation
 	kindOpenBadges2
+	kindJAdES
+	kindWrapped
+	kindOB2Other // an Open Badges 2.0 badge class, issuer profile, key...
 )
 
 // object is a JSON object whose members are kept as found.
@@ -139,7 +145,16 @@ func (o object) classify() kind {
 	case o.has("@context") && o.has("credentialSubject"):
 		return kindCredential
 	case o.isOpenBadges2():
-		return kindOpenBadges2
+		if o.hasType("Assertion") || (o.has("recipient") && o.has("badge")) {
+			return kindOpenBadges2
+		}
+		return kindOB2Other
+	case o.isJAdES():
+		return kindJAdES
+	case len(o) == 1 && o.has("credential"):
+		if inner, ok := decodeObject(o["credential"]); ok && inner.classify() == kindCredential {
+			return kindWrapped
+		}
 	}
 	return kindOther
 }
@@ -152,6 +167,29 @@ func (o object) isOpenBadges2() bool {
 		}
 	}
 	return o.has("recipient") && o.has("badge")
+}
+
+// isJAdES recognises a JWS in JSON serialization (JAdES) whose payload, a
+// JSON string (b64 false) or base64url, is a credential.
+func (o object) isJAdES() bool {
+	if !o.has("payload") || !(o.has("signatures") || o.has("protected")) {
+		return false
+	}
+	var payload string
+	if json.Unmarshal(o["payload"], &payload) != nil {
+		return false
+	}
+	inner, ok := decodeObject([]byte(payload))
+	if !ok {
+		b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(payload, "="))
+		if err != nil {
+			return false
+		}
+		if inner, ok = decodeObject(b); !ok {
+			return false
+		}
+	}
+	return inner.classify() == kindCredential
 }
 
 func decodeObject(raw []byte) (object, bool) {
@@ -197,6 +235,15 @@ func (p *parser) jsonDocument(text []byte) error {
 	if !ok {
 		return p.fail(ErrNoCredential, "file holds JSON that is not an object or list", hintAccepted, nil)
 	}
+	// An OpenCerts / OpenAttestation v2 document (.opencert) is taken whole;
+	// the verifier recognises it (Blockcerts pass as credentials or
+	// Open Badges 2.0 assertions already).
+	if o.has("data") && o.has("signature") {
+		var generic map[string]any
+		if json.Unmarshal(text, &generic) == nil && opencerts.Detect(generic) {
+			return p.add(Item{Format: FormatJSON, Encoding: EncodingJSON, Raw: bytes.Clone(text)})
+		}
+	}
 	switch o.classify() {
 	case kindCredential:
 		return p.add(Item{Format: FormatJSON, Encoding: EncodingJSON, Raw: bytes.Clone(text)})
@@ -215,7 +262,14 @@ func (p *parser) jsonDocument(text []byte) error {
 		}
 		return p.jwtDocument(jws)
 	case kindOpenBadges2:
-		return p.fail(ErrOpenBadges2, "file is an Open Badges 2.0 assertion", hintOB2, nil)
+		return p.add(Item{Format: FormatJSON, Encoding: EncodingJSON, Family: FamilyOB2, Raw: bytes.Clone(text)})
+	case kindJAdES:
+		return p.add(Item{Format: FormatJSON, Encoding: EncodingJSON, Family: FamilyJAdES, Raw: bytes.Clone(text)})
+	case kindWrapped:
+		return p.add(Item{Format: FormatJSON, Encoding: EncodingJSON, Raw: bytes.Clone(trimSpace(o["credential"]))})
+	case kindOB2Other:
+		return p.fail(ErrNoCredential, "file is an Open Badges 2.0 "+strings.Join(o.stringList("type"), ", ")+
+			", not an assertion (the badge awarded to someone)", hintOB2, nil)
 	}
 	return p.fail(ErrNoCredential,
 		"file is JSON but not a verifiable credential (no type VerifiableCredential, no @context with credentialSubject)",
@@ -286,7 +340,10 @@ func (p *parser) element(raw json.RawMessage, i int, fromVP bool, container stri
 			return p.fail(ErrNoCredential, where+" is a presentation; presentations inside a "+container+" are not supported",
 				"import that presentation on its own", nil)
 		case kindOpenBadges2:
-			return p.fail(ErrOpenBadges2, where+" is an Open Badges 2.0 assertion", hintOB2, nil)
+			if fromVP {
+				return p.fail(ErrOpenBadges2, where+" is an Open Badges 2.0 assertion, which a presentation cannot carry", hintOB2, nil)
+			}
+			return p.add(Item{Format: FormatJSON, Encoding: EncodingJSON, Family: FamilyOB2, Raw: bytes.Clone(raw), Index: i})
 		}
 		return p.fail(ErrNoCredential, where+" is not a verifiable credential", "", nil)
 	}

@@ -118,7 +118,7 @@ func (p *parser) jwtDocument(b []byte) error {
 		}
 		return p.presentation(vp, "presentation (VP-JWT)")
 	case kindOpenBadges2:
-		return p.fail(ErrOpenBadges2, "JWT is a signed Open Badges 2.0 assertion", hintOB2, nil)
+		return p.add(Item{Format: FormatJWT, Encoding: EncodingJWT, Family: FamilyOB2, Raw: bytes.Clone(b)})
 	}
 	return p.fail(ErrNoCredential,
 		"JWT does not carry a verifiable credential (no vc claim, no credential payload, typ is not vc+jwt)",
@@ -142,7 +142,12 @@ func (p *parser) jwtCredential(b []byte, tmpl Item, where string) error {
 		return p.fail(ErrNoCredential, where+" is a VP-JWT; nested presentations are not supported",
 			"import that presentation on its own", nil)
 	case kindOpenBadges2:
-		return p.fail(ErrOpenBadges2, where+" is a signed Open Badges 2.0 assertion", hintOB2, nil)
+		if tmpl.FromPresentation {
+			return p.fail(ErrOpenBadges2, where+" is a signed Open Badges 2.0 assertion, which a presentation cannot carry", hintOB2, nil)
+		}
+		tmpl.Encoding, tmpl.Family = EncodingJWT, FamilyOB2
+		tmpl.Raw = bytes.Clone(b)
+		return p.add(tmpl)
 	}
 	return p.fail(ErrNoCredential, where+" is a JWT that does not carry a verifiable credential", "", nil)
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"image/jpeg"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -249,15 +251,42 @@ func TestParseVectorsFrom1EdTech(t *testing.T) {
 	}
 }
 
+func TestParseOpenBadges2(t *testing.T) {
+	tests := []struct {
+		name     string
+		data     []byte
+		format   Format
+		encoding Encoding
+	}{
+		{"ob20-simple-badge.png", vector(t, "ob20-simple-badge.png"), FormatPNG, EncodingJSON},
+		{"ob20-simple.jwt", vector(t, "ob20-simple.jwt"), FormatJWT, EncodingJWT},
+		{"assertion.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","recipient":{"identity":"a@b.c"},"badge":"https://example.org/b"}`), FormatJSON, EncodingJSON},
+		{"list.json", []byte(`[{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","recipient":{"identity":"a@b.c"},"badge":"https://example.org/b"}]`), FormatJSON, EncodingJSON},
+		{"signed.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="` +
+			strings.TrimSpace(string(vector(t, "ob20-simple.jwt"))) + `"/></svg>`), FormatSVG, EncodingJWT},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, err := Parse(tt.name, tt.data, DefaultLimits())
+			require.NoError(t, err)
+			require.Len(t, items, 1)
+			require.Equal(t, FamilyOB2, items[0].Family)
+			require.Equal(t, tt.format, items[0].Format)
+			require.Equal(t, tt.encoding, items[0].Encoding)
+		})
+	}
+}
+
 func TestParseRefusesOpenBadges2(t *testing.T) {
 	tests := []struct {
 		name string
 		data []byte
+		want string
 	}{
-		{"ob20-simple-badge.png", vector(t, "ob20-simple-badge.png")},
-		{"ob20-simple.jwt", vector(t, "ob20-simple.jwt")},
-		{"assertion.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","recipient":{"identity":"a@b.c"},"badge":"https://example.org/b"}`)},
-		{"hosted.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://example.org/assertion.json"/></svg>`)},
+		{"hosted.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://example.org/assertion.json"/></svg>`),
+			"only the web address of a hosted Open Badges 2.0 assertion"},
+		{"vp.json", []byte(`{"@context":["https://www.w3.org/2018/credentials/v1"],"type":["VerifiablePresentation"],"verifiableCredential":[{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","recipient":{"identity":"a@b.c"},"badge":"https://example.org/b"}]}`),
+			"which a presentation cannot carry"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,9 +295,15 @@ func TestParseRefusesOpenBadges2(t *testing.T) {
 			require.ErrorIs(t, err, ErrOpenBadges2)
 			require.ErrorIs(t, err, ErrUnrecognised)
 			require.Contains(t, err.Error(), tt.name+": ")
-			require.Contains(t, err.Error(), "Open Badges 2.0 is not supported yet")
+			require.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+func TestParseOpenBadges2NotAssertion(t *testing.T) {
+	_, err := Parse("badge.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"BadgeClass","id":"https://example.org/b","name":"B"}`), DefaultLimits())
+	require.ErrorIs(t, err, ErrNoCredential)
+	require.Contains(t, err.Error(), "not an assertion")
 }
 
 func TestParseAcceptsOB3InOB2Slot(t *testing.T) {
@@ -430,4 +465,48 @@ func TestLimitsDefaults(t *testing.T) {
 	items, err := Parse("over.json", over, Limits{MaxBytes: 9 << 20})
 	require.NoError(t, err)
 	require.Len(t, items, 1)
+}
+
+// sample reads a public sample of /work/main/testdata (ob20, clr20, europass).
+func sample(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", filepath.FromSlash(path)))
+	require.NoError(t, err)
+	return b
+}
+
+func TestParseOtherFormatSamples(t *testing.T) {
+	tests := []struct {
+		file     string
+		family   Family
+		format   Format
+		encoding Encoding
+		prefix   string // how Raw starts
+	}{
+		{"ob20/simple.jwt", FamilyOB2, FormatJWT, EncodingJWT, "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9."},
+		{"ob20/basic-assertion.json", FamilyOB2, FormatJSON, EncodingJSON, "{"},
+		{"ob20/simple-badge.png", FamilyOB2, FormatPNG, EncodingJSON, `{"@context":"https://w3id.org/openbadges/v2"`},
+		{"clr20/simple.json", FamilyVC, FormatJSON, EncodingJSON, "{"},
+		{"clr20/simple.jwt", FamilyVC, FormatJWT, EncodingJWT, "eyJ"},
+		{"europass/Sample-MC-Annex1-signed.jsonld", FamilyJAdES, FormatJSON, EncodingJSON, `{"payload":`},
+		// The Europass upload wrapper gives the credential inside.
+		{"europass/Sample-CertOfPart-unsigned-uploadable.json", FamilyVC, FormatJSON, EncodingJSON, `{"id":"urn:credential:`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			items, err := Parse(tt.file, sample(t, tt.file), DefaultLimits())
+			require.NoError(t, err)
+			require.Len(t, items, 1)
+			it := items[0]
+			require.Equal(t, tt.family, it.Family)
+			require.Equal(t, tt.format, it.Format)
+			require.Equal(t, tt.encoding, it.Encoding)
+			require.True(t, bytes.HasPrefix(it.Raw, []byte(tt.prefix)), "%.80s", it.Raw)
+		})
+	}
+}
+
+func TestParseJAdESNeedsCredentialPayload(t *testing.T) {
+	_, err := Parse("seal.json", []byte(`{"payload":"{\"a\":1}","signatures":[{"protected":"e30","signature":"AA"}]}`), DefaultLimits())
+	require.ErrorIs(t, err, ErrNoCredential)
 }

@@ -51,6 +51,8 @@ func (v *Verifier) verifyLDCredential(ctx context.Context, doc map[string]any, w
 	if withStatus {
 		v.checkStatus(ctx, r, issuer, doc["credentialStatus"])
 	}
+	europassChecks(r, doc)
+	v.clrMembers(ctx, r, doc)
 	return finish(r)
 }
 

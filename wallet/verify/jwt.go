@@ -186,6 +186,7 @@ func (v *Verifier) jwtCredential(ctx context.Context, token string, jp *jwtParts
 	if withStatus {
 		v.checkStatus(ctx, r, issuer, cred["credentialStatus"])
 	}
+	v.clrMembers(ctx, r, cred)
 	return finish(r), cred
 }
 

@@ -80,46 +80,46 @@ func TestVCJWT(t *testing.T) {
 	}{
 		{
 			name: "EdDSA, kid is a did:key URL", token: good, verified: true,
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, proofs: []string{"JWS/EdDSA"},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, proofs: []string{"JWS/EdDSA"},
 		},
 		{
 			name:  "ES256, kid is a did:key URL",
 			token: signJWT(t, gojose.ES256, p256Priv, vcClaims(p256.did), map[string]any{"kid": p256.vm}), verified: true,
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, proofs: []string{"JWS/ES256"},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, proofs: []string{"JWS/ES256"},
 		},
 		{
 			name:  "EdDSA, no kid: the issuer's did:key",
 			token: signJWT(t, gojose.EdDSA, ed.priv, vcClaims(ed.did), nil), verified: true,
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""},
 		},
 		{
 			name:  "EdDSA, relative kid",
 			token: signJWT(t, gojose.EdDSA, ed.priv, vcClaims(ed.did), map[string]any{"kid": "#" + strings.TrimPrefix(ed.did, "did:key:")}), verified: true,
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""},
 		},
 		{
 			name:  "VC-JOSE-COSE 2.0: the payload is the credential",
 			token: signJWT(t, gojose.EdDSA, ed.priv, v2, map[string]any{"kid": ed.vm, "typ": "vc+jwt"}), verified: true,
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""},
 		},
 		{
 			name:  "key in the jwk header only",
 			token: signJWT(t, gojose.EdDSA, edPriv2, withClaim("iss", "https://school.example/issuers/1"), map[string]any{"jwk": jwkHeader}), verified: true,
-			checks: Checks{SigOK, ValidOK, "none", IssuerUnconfirmed}, errs: []string{"carries its own key"},
+			checks: Checks{SigOK, ValidOK, "none", IssuerUnconfirmed, ""}, errs: []string{"carries its own key"},
 		},
 		{
 			name: "payload changed after signing", token: tampered,
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, errs: []string{"does not match its content"},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, errs: []string{"does not match its content"},
 		},
 		{
 			name:   "signed by another did:key",
 			token:  signJWT(t, gojose.EdDSA, other.priv, vcClaims(ed.did), map[string]any{"kid": other.vm}),
-			checks: Checks{SigOK, ValidOK, "none", IssuerMismatch}, errs: []string{"belongs to " + other.did},
+			checks: Checks{SigOK, ValidOK, "none", IssuerMismatch, ""}, errs: []string{"belongs to " + other.did},
 		},
 		{
 			name:   "iss and the credential's issuer differ",
 			token:  signJWT(t, gojose.EdDSA, ed.priv, issuerInVC, map[string]any{"kid": ed.vm}),
-			checks: Checks{SigOK, ValidOK, "none", IssuerMismatch}, errs: []string{"iss claim names " + ed.did},
+			checks: Checks{SigOK, ValidOK, "none", IssuerMismatch, ""}, errs: []string{"iss claim names " + ed.did},
 		},
 		{
 			name: "jti contradicts the credential id",
@@ -128,37 +128,37 @@ func TestVCJWT(t *testing.T) {
 				c["vc"].(map[string]any)["id"] = "urn:uuid:other"
 				return c
 			}(), map[string]any{"kid": ed.vm}),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerConfirmed}, errs: []string{"jti claim"},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerConfirmed, ""}, errs: []string{"jti claim"},
 		},
 		{
 			name:   "expired",
 			token:  signJWT(t, gojose.EdDSA, ed.priv, expired, map[string]any{"kid": ed.vm}),
-			checks: Checks{SigOK, ValidExpired, "none", IssuerConfirmed}, errs: []string{"(exp)"},
+			checks: Checks{SigOK, ValidExpired, "none", IssuerConfirmed, ""}, errs: []string{"(exp)"},
 		},
 		{
 			name:   "not yet valid",
 			token:  signJWT(t, gojose.EdDSA, ed.priv, future, map[string]any{"kid": ed.vm}),
-			checks: Checks{SigOK, ValidNotYet, "none", IssuerConfirmed}, errs: []string{"(nbf)"},
+			checks: Checks{SigOK, ValidNotYet, "none", IssuerConfirmed, ""}, errs: []string{"(nbf)"},
 		},
 		{
 			name:   "alg none",
 			token:  unsecured(t, map[string]any{"alg": "none"}, vcClaims(ed.did), ""),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, proofs: []string{"JWS/none"}, errs: []string{"refuses"},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, proofs: []string{"JWS/none"}, errs: []string{"refuses"},
 		},
 		{
 			name:   "alg HS256",
 			token:  signJWT(t, gojose.HS256, []byte("a shared secret of thirty-two bytes!"), vcClaims(ed.did), nil),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, errs: []string{"refuses"},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, errs: []string{"refuses"},
 		},
 		{
 			name:   "alg ES384 is not supported",
 			token:  signJWT(t, gojose.ES384, p384, vcClaims(ed.did), map[string]any{"kid": ed.vm}),
-			checks: Checks{SigUnsupported, ValidOK, "none", IssuerUnconfirmed}, errs: []string{"not supported"},
+			checks: Checks{SigUnsupported, ValidOK, "none", IssuerUnconfirmed, ""}, errs: []string{"not supported"},
 		},
 		{
 			name:   "EdDSA header, P-256 key",
 			token:  signJWT(t, gojose.EdDSA, ed.priv, vcClaims(p256.did), map[string]any{"kid": p256.vm}),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, errs: []string{"cannot make this kind of proof"},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, errs: []string{"cannot make this kind of proof"},
 		},
 	}
 	for _, tt := range tests {

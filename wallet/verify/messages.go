@@ -218,3 +218,23 @@ func shortValue(v any) string {
 	}
 	return strings.ToValidUTF8(s, "?")
 }
+
+func msgOB2Unreadable(err error) string {
+	return fmt.Sprintf("signature: the Open Badges 2.0 assertion cannot be read (%v); %s", err, hintFreshCopy)
+}
+
+func msgOB2NoConsent() string {
+	return "signature: checking an Open Badges 2.0 badge means fetching it (or its issuer's key) from the issuer, which tells the issuer the badge is being looked at; Skillpass does so only when allowed (skillpass-cli --fetch-badges, or --offline-dir DIR with local copies)"
+}
+
+func msgEuropassUnsealed() string {
+	return "signature: this Europass credential carries no seal; Europass credentials are sealed (JAdES) by their issuer: ask for the sealed file (.jsonld) as downloaded from the Europass wallet"
+}
+
+func msgCLRMemberUnreadable(i int) string {
+	return fmt.Sprintf("signature: credential %d inside the transcript is neither a JSON-LD credential nor a VC-JWT; %s", i+1, hintFreshCopy)
+}
+
+func msgCLRMemberNotVerified(i int) string {
+	return fmt.Sprintf("credential %d inside the transcript is not verified; see its own errors", i+1)
+}

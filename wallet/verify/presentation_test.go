@@ -85,53 +85,53 @@ func TestPresentations(t *testing.T) {
 		{
 			name: "holder's proof with the challenge and domain asked for", v: asked,
 			doc:    auth(holder, "c-1", "employer.example").sign(t, presV1(holder.did, cred)),
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, verified: true, members: []bool{true},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, verified: true, members: []bool{true},
 		},
 		{
 			name: "another challenge", v: asked,
 			doc:    auth(holder, "c-0", "employer.example").sign(t, presV1(holder.did, cred)),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, members: []bool{true},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, members: []bool{true},
 			errs: []string{`challenge "c-0", not "c-1"`, "replay"},
 		},
 		{
 			name: "no challenge", v: asked,
 			doc:    auth(holder, "", "employer.example").sign(t, presV1(holder.did, cred)),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, members: []bool{true},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, members: []bool{true},
 			errs: []string{"carries no challenge"},
 		},
 		{
 			name: "another domain", v: asked,
 			doc:    auth(holder, "c-1", "someone.example").sign(t, presV1(holder.did, cred)),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, members: []bool{true},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, members: []bool{true},
 			errs: []string{`domain "someone.example", not "employer.example"`},
 		},
 		{
 			name: "nothing asked for", v: plain,
 			doc:    auth(holder, "c-0", "someone.example").sign(t, presV1(holder.did, cred)),
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, verified: true, members: []bool{true},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, verified: true, members: []bool{true},
 		},
 		{
 			name: "signed by someone other than the holder", v: plain,
 			doc:    auth(stranger, "", "").sign(t, presV1(holder.did, cred)),
-			checks: Checks{SigOK, ValidOK, "none", IssuerMismatch}, members: []bool{true},
+			checks: Checks{SigOK, ValidOK, "none", IssuerMismatch, ""}, members: []bool{true},
 			errs: []string{"not by its holder " + holder.did},
 		},
 		{
 			name: "no holder named", v: plain,
 			doc:    auth(stranger, "", "").sign(t, presV1("", cred)),
-			checks: Checks{SigOK, ValidOK, "none", IssuerUnconfirmed}, verified: true, members: []bool{true},
+			checks: Checks{SigOK, ValidOK, "none", IssuerUnconfirmed, ""}, verified: true, members: []bool{true},
 			errs: []string{"names no holder"},
 		},
 		{
 			name: "assertion proof instead of authentication", v: plain,
 			doc:    ed2020(holder).sign(t, presV1(holder.did, cred)),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, members: []bool{true},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, members: []bool{true},
 			errs: []string{`is for "assertionMethod", not "authentication"`},
 		},
 		{
 			name: "a credential changed before the holder signed", v: plain,
 			doc:    auth(holder, "", "").sign(t, presV1(holder.did, cred, badCred)),
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, members: []bool{true, false},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, members: []bool{true, false},
 			errs: []string{"credential 2 of the presentation is not verified (signature invalid)"},
 		},
 		{
@@ -141,14 +141,14 @@ func TestPresentations(t *testing.T) {
 				p["verifiableCredential"] = []any{cred, cred}
 				return p
 			}(),
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, members: []bool{true, true},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, members: []bool{true, true},
 		},
 		{
 			name: "VC 2.0 with an 1EdTech credential, eddsa-rdfc-2022", v: asked,
 			doc: signDI(t, asked, presV2(holder.did, simple), holder, holder.vm, dataintegrity.ProofOptions{
 				ProofPurpose: relAuthentication, Challenge: "c-1", Domain: "employer.example",
 			}),
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, verified: true, members: []bool{true},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, verified: true, members: []bool{true},
 		},
 		{
 			name: "VC 2.0 with an enveloped VC-JWT", v: plain,
@@ -156,14 +156,14 @@ func TestPresentations(t *testing.T) {
 				"@context": []any{contextV2}, "type": "EnvelopedVerifiableCredential",
 				"id": "data:application/vc+jwt," + vcJWT,
 			}), holder, holder.vm, dataintegrity.ProofOptions{ProofPurpose: relAuthentication}),
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, verified: true, members: []bool{true},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, verified: true, members: []bool{true},
 		},
 		{
 			name: "proof expired", v: plain,
 			doc: signDIExpiring(t, plain, presV2(holder.did, simple), holder, map[string]any{
 				"proofPurpose": relAuthentication, "expires": "2026-05-01T00:00:00Z",
 			}),
-			checks: Checks{SigOK, ValidExpired, "none", IssuerConfirmed}, members: []bool{true},
+			checks: Checks{SigOK, ValidExpired, "none", IssuerConfirmed, ""}, members: []bool{true},
 			errs: []string{"presentation expired on 2026-05-01T00:00:00Z"},
 		},
 		{
@@ -171,14 +171,14 @@ func TestPresentations(t *testing.T) {
 			doc: signDIExpiring(t, plain, presV2(holder.did, simple), holder, map[string]any{
 				"proofPurpose": relAuthentication, "expires": "2026-07-01T00:00:00Z",
 			}),
-			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed}, verified: true, members: []bool{true},
+			checks: Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, verified: true, members: []bool{true},
 		},
 		{
 			name: "a member that is not a credential", v: plain,
 			doc: auth(holder, "", "").sign(t, presV1(holder.did, "not a jwt")),
 			// A string there is an IRI to JSON-LD; a relative one is dropped
 			// from the holder's signature.
-			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed}, members: []bool{false},
+			checks: Checks{SigInvalid, ValidOK, "none", IssuerUnconfirmed, ""}, members: []bool{false},
 			errs: []string{`relative IRI "not a jwt"`, "credential 1 of the presentation is not verified"},
 		},
 	}
@@ -220,9 +220,9 @@ func TestPresentationJWT(t *testing.T) {
 		verified bool
 		errs     []string
 	}{
-		{"valid", claims(testNow.Add(time.Hour), "n-1"), Checks{SigOK, ValidOK, "none", IssuerConfirmed}, true, nil},
-		{"expired", claims(testNow.Add(-time.Hour), "n-1"), Checks{SigOK, ValidExpired, "none", IssuerConfirmed}, false, []string{"presentation expired"}},
-		{"another nonce", claims(testNow.Add(time.Hour), "n-0"), Checks{SigInvalid, ValidOK, "none", IssuerConfirmed}, false, []string{"replay"}},
+		{"valid", claims(testNow.Add(time.Hour), "n-1"), Checks{SigOK, ValidOK, "none", IssuerConfirmed, ""}, true, nil},
+		{"expired", claims(testNow.Add(-time.Hour), "n-1"), Checks{SigOK, ValidExpired, "none", IssuerConfirmed, ""}, false, []string{"presentation expired"}},
+		{"another nonce", claims(testNow.Add(time.Hour), "n-0"), Checks{SigInvalid, ValidOK, "none", IssuerConfirmed, ""}, false, []string{"replay"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,13 +32,48 @@
 //     JWT carrying its own key); "mismatch" when the key belongs to another
 //     DID or party, is not listed for that purpose, or the credential names
 //     no issuer at all.
+//   - anchor (Blockcerts and OpenCerts only; see chain.go and packages
+//     blockcerts and opencerts): whether the blockchain carries the
+//     credential's Merkle root. Their "signature" is the document hash and
+//     Merkle path, which anyone can make agree; without "anchor": "ok" such
+//     a credential is not verified.
+//
+// Credentials that are not W3C verifiable credentials get the same four
+// checks, with these meanings:
+//
+//   - Open Badges 2.0 (package ob2; Format "ob2"): a hosted assertion's
+//     signature is "ok" when the copy at its id, fetched, holds every member
+//     of the one given unchanged; a signed assertion's when its JWS (RS256 or
+//     ES256) verifies with the key document named by verification.creator.
+//     Fetching tells the issuer the badge is being looked at, so it happens
+//     only with Options.BadgeFetch (the learner's consent; the CLI's
+//     --fetch-badges, or --offline-dir's local copies). Without it, or
+//     without a copy, the signature is "unsupported" and status "unknown":
+//     nothing could be checked, nothing was found wrong. Issuer "confirmed"
+//     means the key's owner is the issuer and its profile lists the key
+//     (signed), or the assertion is hosted on the issuer's origin or one it
+//     allows (hosted). Status comes from the hosted copy's revoked flag and
+//     the issuer profile's revocationList ("none" when the profile names
+//     none). Validity reads issuedOn and expires. Options.Recipient checks
+//     the (hashed) recipient email, Result.Recipient.
+//   - Europass Digital Credentials sealed with JAdES (package edc; Format
+//     "jades"): signature "ok" when the seal verifies over the credential
+//     with the certificate it carries; issuer is never "confirmed", since
+//     the EU trusted lists are not consulted. An unsealed Europass credential
+//     is a plain VC whose signature is "missing".
+//   - CLR 2.0 transcripts: the transcript is judged as a credential, and
+//     each credential inside it (credentialSubject.verifiableCredential) on
+//     its own, in Result.Credentials; the transcript is verified only when
+//     all of them are.
 //
 // Nothing here downloads a JSON-LD context. The network is used only through
-// Options.Fetcher (did:web documents and status lists).
+// Options.Fetcher (did:web documents, status lists and, with BadgeFetch, the
+// parts of an Open Badges 2.0 badge).
 package verify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -109,6 +144,9 @@ type Checks struct {
 	Validity  string `json:"validity"`
 	Status    string `json:"status"`
 	Issuer    string `json:"issuer"`
+	// Anchor is set only for blockchain-anchored formats (Blockcerts,
+	// OpenCerts): AnchorOK, AnchorUnknown or AnchorMismatch.
+	Anchor string `json:"anchor,omitempty"`
 }
 
 // Result is the verdict on one credential or presentation.
@@ -116,8 +154,9 @@ type Result struct {
 	// File is set by callers that verify several files.
 	File string `json:"file,omitempty"`
 	// Verified is true only when the signature is ok, validity ok, status ok
-	// or none, and the issuer not mismatch; for a presentation also every
-	// embedded credential must be verified.
+	// or none, the issuer not mismatch, and (for blockchain-anchored formats)
+	// the anchor ok; for a presentation also every embedded credential must
+	// be verified.
 	Verified bool   `json:"verified"`
 	Checks   Checks `json:"checks"`
 	// Kind is KindCredential or KindPresentation.
@@ -137,6 +176,16 @@ type Result struct {
 	IssuerID string `json:"issuerId,omitempty"`
 	// VerificationMethod names the key of the proof the verdict rests on.
 	VerificationMethod string `json:"verificationMethod,omitempty"`
+	// Recipient is RecipientMatch or RecipientMismatch when
+	// Options.Recipient was given and the credential is an Open Badges 2.0
+	// assertion; a mismatch makes Verified false.
+	Recipient string `json:"recipient,omitempty"`
+	// Expanded is, for an Open Badges 2.0 assertion whose badge class or
+	// issuer profile is named by URL, the assertion with the parts the
+	// verifier obtained embedded (what a reader such as the passport needs
+	// to name the badge and its skills). It is not what the signature
+	// covers: that stays the credential as received.
+	Expanded json.RawMessage `json:"expanded,omitempty"`
 }
 
 // Options configures a Verifier.
@@ -152,6 +201,17 @@ type Options struct {
 	Loader *ld.Loader
 	// Challenge and Domain, when set, must appear in a presentation's proof.
 	Challenge, Domain string
+	// BadgeFetch is the learner's consent to fetch, through Fetcher, what an
+	// Open Badges 2.0 assertion only names by URL: the hosted assertion
+	// itself (which tells its issuer that the badge is being looked at), its
+	// badge class, issuer profile, signing key and revocation list. False
+	// means nothing of an Open Badges 2.0 badge is fetched: a hosted or
+	// signed assertion's signature is then "unsupported".
+	BadgeFetch bool
+	// Recipient, when set, is checked against an Open Badges 2.0
+	// assertion's recipient identity (an email, hashed or plain); a
+	// mismatch makes the badge not verified (Result.Recipient).
+	Recipient string
 }
 
 // Verifier judges credentials and presentations. It is safe for concurrent
@@ -193,6 +253,12 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if r, ok := v.verifyAnchored(ctx, data); ok {
+		return r, nil
+	}
+	if r, ok := v.verifyOther(ctx, data); ok {
+		return r, nil
+	}
 	in, err := classify(data)
 	if err != nil {
 		return nil, err
@@ -225,7 +291,8 @@ func (v *Verifier) VerifyCredential(ctx context.Context, cred map[string]any) *R
 func finish(r *Result) *Result {
 	c := r.Checks
 	r.Verified = c.Signature == SigOK && c.Validity == ValidOK &&
-		(c.Status == string(status.OK) || c.Status == string(status.None)) && c.Issuer != IssuerMismatch
+		(c.Status == string(status.OK) || c.Status == string(status.None)) && c.Issuer != IssuerMismatch &&
+		(c.Anchor == "" || c.Anchor == AnchorOK)
 	for i := range r.Credentials {
 		if !r.Credentials[i].Verified {
 			r.Verified = false
