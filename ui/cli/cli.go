@@ -80,6 +80,10 @@ type opts struct {
 	audience   string // passport export
 	name       string // passport export --pdf
 	holder     string // advisor note, notes
+	// Open Badges 2.0: consent to fetch hosted parts, and a recipient to check
+	fetchBadges bool
+	recipient   string
+	ob2Out      string // linkedin --ob2
 	// present and verify
 	choices   choicesFlag
 	challenge string
@@ -169,6 +173,9 @@ func parse(args []string, stderr io.Writer) (string, *opts, error) {
 	fs.StringVar(&o.audience, "audience", "", "passport export: whom the passport file is for")
 	fs.StringVar(&o.name, "name", "", "passport export: your name as printed on the PDF")
 	fs.StringVar(&o.holder, "holder", "", "advisor: the learner's holder DID")
+	fs.BoolVar(&o.fetchBadges, "fetch-badges", false, "Open Badges 2.0: allow fetching hosted assertions, badge classes, issuer profiles and keys")
+	fs.StringVar(&o.recipient, "recipient", "", "verify: the email an Open Badges 2.0 badge must be issued to")
+	fs.StringVar(&o.ob2Out, "ob2", "", "linkedin: write an Open Badges 2.0 style export of the credential to this file")
 	fs.Var(credentialFlag{&o.choices}, "credential", "credential to present (repeatable)")
 	fs.Var(discloseFlag{&o.choices}, "disclose", "claim of the last --credential to disclose (repeatable)")
 	fs.StringVar(&o.challenge, "challenge", "", "the verifier's challenge")
@@ -216,6 +223,8 @@ func run(args []string, env Env) error {
 		return viaAgent(o, env, agentList, cmdList)
 	case "show":
 		return viaAgent(o, env, agentShow, cmdShow)
+	case "linkedin":
+		return cmdLinkedIn(o, env)
 	case "identities":
 		return cmdIdentities(o, env)
 	case "verify":
@@ -284,12 +293,17 @@ func (o *opts) fetcher(env Env) (did.Fetcher, error) {
 	}
 }
 
+// badgeFetch reports whether Open Badges 2.0 parts may be fetched: with
+// --fetch-badges, or from the local copies of --offline-dir (nothing leaves
+// the machine then).
+func (o *opts) badgeFetch() bool { return o.fetchBadges || o.offlineDir != "" }
+
 func (o *opts) walletOptions(env Env) (wallet.Options, error) {
 	f, err := o.fetcher(env)
 	if err != nil {
 		return wallet.Options{}, err
 	}
-	return wallet.Options{Fetcher: f, Now: env.Now}, nil
+	return wallet.Options{Fetcher: f, Now: env.Now, BadgeFetch: o.badgeFetch()}, nil
 }
 
 // passphrase gets the passphrase from the environment or the terminal.

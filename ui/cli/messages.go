@@ -11,9 +11,14 @@ Usage:
 Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
   init                          create a new wallet
   import FILE...                verify credentials and keep those that pass
-                                (JSON, presentation, VC-JWT, baked PNG or SVG badge)
+                                (JSON, presentation, VC-JWT, baked PNG or SVG badge,
+                                Open Badges 2.0 assertion or signed JWS, CLR 2.0
+                                transcript, sealed Europass credential)
   list [--json]                 list the credentials in the wallet
   show ID [--json]              verify one credential again and show its checks
+  linkedin ID [--ob2 OUT.json]  print the LinkedIn "Add licence or certification" link
+                                for a credential; --ob2 also writes an unsigned Open
+                                Badges 2.0 style export of it
   identities [--json]           list the wallet's own DIDs
   passport [--json] [--role FILE|CODE]
                                 your skills by category, level and freshness;
@@ -70,12 +75,18 @@ Anyone (an employer needs no wallet):
   verify [--json] [--offline] [--offline-dir DIR] [--challenge C] [--domain D] FILE...|-
                                 verify credentials or presentations: JSON, VC-JWT,
                                 a baked badge, a QR code image (PNG) or its SP1 text;
-                                --challenge/--domain: what the presentation must be bound to
+                                --challenge/--domain: what the presentation must be bound to;
+                                --recipient EMAIL: an Open Badges 2.0 badge must be
+                                issued to EMAIL
 
 Flags:
   --wallet DIR     the wallet folder (default: %s)
   --offline        never use the network (did:web and status lists become unknown)
   --offline-dir D  answer https://host/path from D/host/path instead of the network
+  --fetch-badges   allow fetching what an Open Badges 2.0 badge names by URL (its
+                   hosted copy, badge class, issuer, key, revocation list): this
+                   tells the issuer the badge is being checked; --offline-dir D
+                   allows it from D's copies only
 
 Exit codes: 0 done or verified, 1 not verified or refused, 2 usage or I/O error.
 `
@@ -165,7 +176,7 @@ const (
 	msgPresentChallenge    = "  bound to the verifier's challenge %s\n"
 	msgPresentCred         = "  %s  %q from %s, shown whole\n"
 	msgPresentCredPart     = "  %s  %q from %s, only the claims below (derived BBS+ proof)\n"
-	msgPresentClaimHint    = "name claims by path, such as --disclose achievement.name; `skillpass-cli show ID --json` lists a credential's claims"
+	msgPresentClaimHint    = "name claims by path, such as --disclose achievement.name; the error lists the credential's claims, and `skillpass-cli show ID --json` shows it whole"
 	msgPresentNeedIDsHint  = "leave that claim out (--disclose only the others), or leave out --disclose to show the credential whole"
 	msgPresentClaims       = "      claims: %s\n"
 	msgPresentFields       = "      with:   %s\n"
@@ -265,4 +276,12 @@ const (
 	msgAdvisorNoted       = "Noted on %s at %s (kept in your wallet only).\n"
 	msgAdvisorNoNotes     = "No notes yet. Add one with `skillpass-cli advisor note --holder DID TEXT`.\n"
 	msgAdvisorNoSkills    = "No skills counted from this file.\n"
+)
+
+// Wording of linkedin.
+const (
+	msgLinkedInNeedID     = "linkedin needs a credential id"
+	msgLinkedInUnverified = "note: credential %s is not verified; LinkedIn links to it all the same, so check it with `skillpass-cli show` first"
+	msgLinkedInOB2Written = "wrote an unsigned Open Badges 2.0 style export to %s"
+	msgOB2ExportNote      = "Exported by Skillpass from the %s credential %s issued by %s. This export is not signed and proves nothing by itself: verify the original credential."
 )

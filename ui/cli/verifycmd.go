@@ -32,7 +32,8 @@ func cmdVerify(o *opts, env Env) error {
 	if err != nil {
 		return err
 	}
-	v, err := verify.New(verify.Options{Fetcher: f, Now: env.Now, Challenge: o.challenge, Domain: o.domain})
+	v, err := verify.New(verify.Options{Fetcher: f, Now: env.Now, Challenge: o.challenge, Domain: o.domain,
+		BadgeFetch: o.badgeFetch(), Recipient: o.recipient})
 	if err != nil {
 		return err
 	}
