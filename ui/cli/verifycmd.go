@@ -1,16 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/skillpass/skillpass/wallet"
-	"github.com/skillpass/skillpass/wallet/importer"
 	"github.com/skillpass/skillpass/wallet/qr"
+	"github.com/skillpass/skillpass/wallet/unwrap"
 	"github.com/skillpass/skillpass/wallet/verify"
 )
 
@@ -110,75 +108,23 @@ func verifyFile(v *verify.Verifier, name string, stdin io.Reader) (*verify.Resul
 }
 
 // unwrapInput returns the credential or presentation inside an image or a
-// QR payload text, or data itself. A PNG is tried as a baked badge first,
-// then as a QR code.
+// QR payload text, or data itself (package unwrap), with the command line's
+// wording and hints for what cannot be read.
 func unwrapInput(name string, data []byte) ([]byte, error) {
-	switch {
-	case isImage(data):
-		items, err := importer.Parse(name, data, importer.DefaultLimits())
-		if err == nil {
-			if len(items) != 1 {
-				return nil, fmt.Errorf("%s holds %d credentials; verify them one by one after `import`", name, len(items))
-			}
-			return items[0].Raw, nil
-		}
-		if !isPNG(data) {
-			return nil, err
-		}
-		text, qerr := qr.ReadPNG(data)
-		if qerr != nil {
-			if errors.Is(qerr, qr.ErrNoCode) {
-				return nil, &hinted{err: fmt.Errorf(msgImageNoCode, displayName(name)), hint: msgImageHint}
-			}
-			return nil, fmt.Errorf("%s: %w", displayName(name), qerr)
-		}
-		return decodeQRText(name, text)
-	case isQRText(data):
-		return decodeQRText(name, string(bytes.TrimSpace(data)))
-	}
-	return data, nil
-}
-
-// decodeQRText decodes the text of a Skillpass QR code.
-func decodeQRText(name, text string) ([]byte, error) {
-	doc, err := qr.Decode(text)
+	doc, err := unwrap.Document(displayName(name), data)
 	switch {
 	case err == nil:
 		return doc, nil
+	case errors.Is(err, unwrap.ErrManyCredentials):
+		return nil, fmt.Errorf("%w: verify them one by one after `import`", err)
+	case errors.Is(err, qr.ErrNoCode):
+		return nil, &hinted{err: fmt.Errorf(msgImageNoCode, displayName(name)), hint: msgImageHint}
 	case errors.Is(err, qr.ErrNotPayload):
 		return nil, &hinted{err: fmt.Errorf(msgQRNotOurs, displayName(name)), hint: msgQRNotOursHint}
-	case errors.Is(err, qr.ErrUnsupportedVersion):
-		return nil, fmt.Errorf("%s: %w", displayName(name), err) // its words say to update Skillpass
-	default:
-		return nil, &hinted{err: fmt.Errorf("%s: %w", displayName(name), err), hint: "the code was damaged or changed; scan it again, or ask for a new one"}
+	case errors.Is(err, qr.ErrCorrupt), errors.Is(err, qr.ErrNotJSON), errors.Is(err, qr.ErrLimit):
+		return nil, &hinted{err: err, hint: "the code was damaged or changed; scan it again, or ask for a new one"}
 	}
-}
-
-// isQRText reports whether data looks like the text of a Skillpass QR code
-// ("SP", a version number, a colon).
-func isQRText(data []byte) bool {
-	b := bytes.TrimSpace(data)
-	if !bytes.HasPrefix(b, []byte("SP")) {
-		return false
-	}
-	rest := b[2:]
-	n := 0
-	for n < len(rest) && n < 9 && rest[n] >= '0' && rest[n] <= '9' {
-		n++
-	}
-	return n > 0 && n < len(rest) && rest[n] == ':'
-}
-
-func isPNG(b []byte) bool {
-	return len(b) > 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n"
-}
-
-func isImage(b []byte) bool {
-	if isPNG(b) {
-		return true
-	}
-	head := strings.TrimSpace(string(b[:min(len(b), 512)]))
-	return strings.HasPrefix(head, "<?xml") || strings.HasPrefix(head, "<svg")
+	return nil, err // qr.ErrUnsupportedVersion's words say to update Skillpass
 }
 
 // printResult writes a verdict for people: the headline, then each check
