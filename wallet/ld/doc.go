@@ -8,12 +8,22 @@
 //
 //   - [Loader] serves only embedded contexts and implements json-gold's
 //     DocumentLoader, so aries-framework-go can use it too.
+//   - [NewLoader] refuses contexts that include themselves through their
+//     "@context" array or "@import" ([ErrContextCycle]; json-gold v0.4.2
+//     would recurse until the stack overflows, a fatal error) or pull in
+//     more than [MaxContextLoads] documents.
 //   - [Processor] caches processed top-level contexts, converts expanded
 //     documents to RDF without json-gold's per-quad URL regular expression,
 //     serializes canonical N-Quads with RDFC-1.0's escaping, turns json-gold
 //     panics into errors, and refuses documents beyond the limits below
-//     ([MaxDepth], [MaxValues], [MaxValuePairs], [MaxQuads],
-//     [MaxBlankNodes], [MaxHashingWork]) with [ErrTooLarge].
+//     ([MaxDocumentBytes], [MaxDepth], [MaxValues], [MaxContextRefs],
+//     [MaxValuePairs], [MaxQuads], [MaxBlankNodes], [MaxHashingWork]) with
+//     [ErrTooLarge] (and [ErrHashingWork] for blank nodes too alike, as in
+//     the W3C "poison graph" test074c, refused in under a millisecond).
+//     [Processor.CheckLimits] applies the same limits for callers that
+//     canonicalize with another library (aries-framework-go's suites run
+//     json-gold's canonicalization, which has none: it was still working
+//     on test074c after 90 s here).
 //   - [Processor.CheckDefined] reports properties, types and values that
 //     expansion or RDF conversion would drop ([ErrUndefinedTerm],
 //     [ErrDroppedValue]).

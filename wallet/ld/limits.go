@@ -41,10 +41,35 @@ const (
 	// one predicate; credentials without repeated unnamed objects score 0.
 	// One unit costs about 0.1-0.2 ms here, so the limit is about 0.2 s.
 	MaxHashingWork = 1000
+	// MaxContextRefs bounds the JSON-LD context references a document may
+	// make in its own "@context" values (at the top, on any node, in the
+	// scoped contexts and @import of its inline contexts): each inline
+	// context or null counts 1, each context URL the number of context
+	// documents processing it loads (see MaxContextLoads). json-gold
+	// processes a context again wherever it appears, about 0.4-0.5 ms for the
+	// VC 2.0 and Open Badges 3.0 contexts here, so the limit is about 0.5 s;
+	// a presentation of 100 credentials with three contexts each uses about
+	// 300.
+	MaxContextRefs = 1000
+	// MaxContextLoads bounds the context documents one context URL may pull
+	// in when processed: itself plus, transitively, the URLs its "@context"
+	// array and "@import" name. NewLoader refuses a set of contexts in which
+	// one exceeds it; the embedded contexts need at most 2.
+	MaxContextLoads = 32
 )
 
 // ErrTooLarge is returned (wrapped) for documents beyond the limits above.
 var ErrTooLarge = errors.New("document exceeds processing limits")
+
+// ErrHashingWork is returned (wrapped, together with ErrTooLarge) when a
+// dataset's blank nodes are so alike that RDFC-1.0 canonicalization would
+// exceed MaxHashingWork, as in the W3C "poison graph" tests.
+var ErrHashingWork = errors.New("blank nodes too alike to canonicalize cheaply")
+
+// ErrContextCycle is returned (wrapped, with the cycle) by NewLoader when a
+// context includes itself, directly or through others, by its "@context"
+// array or "@import": json-gold v0.4.2 would recurse without end on it.
+var ErrContextCycle = errors.New("JSON-LD context includes itself")
 
 // ErrNotJSON is returned (wrapped) when a document holds Go values that JSON
 // decoding cannot produce (only map[string]any, []any, string, float64,

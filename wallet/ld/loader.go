@@ -30,7 +30,10 @@ var ErrUnknownContext = errors.New("unknown JSON-LD context")
 // ErrUnknownContext. A URL is looked up as given and, failing that, without its
 // fragment ("https://w3id.org/security/v2#" finds "https://w3id.org/security/v2").
 //
-// Documents are parsed once, on first use, and cached; every LoadDocument call
+// NewLoader refuses contexts that include themselves (ErrContextCycle) or pull
+// in more than MaxContextLoads others (ErrTooLarge).
+//
+// Documents are parsed once and cached; every LoadDocument call
 // returns a private deep copy, because json-gold modifies some documents it
 // loads (when merging "@import"). A Loader is safe for concurrent use.
 type Loader struct {
@@ -45,6 +48,9 @@ type entry struct {
 	once sync.Once
 	doc  any
 	err  error
+	// loads is the number of context documents processing this one loads
+	// (itself and those it names eagerly), set by checkReferences.
+	loads int
 }
 
 var _ jsonld.DocumentLoader = (*Loader)(nil)
@@ -87,7 +93,120 @@ func NewLoader(extra ...map[string][]byte) (*Loader, error) {
 			return nil, fmt.Errorf("embedded context %q: not valid JSON", url)
 		}
 	}
+	if err := l.checkReferences(); err != nil {
+		return nil, fmt.Errorf("check contexts: %w", err)
+	}
 	return l, nil
+}
+
+// checkReferences refuses a set of contexts in which one includes itself
+// through the URLs its "@context" array and "@import" name (json-gold v0.4.2
+// loses its record of the contexts being processed when it descends into a
+// remote one, so it would recurse until the stack overflows, which no recover
+// catches), or pulls in more than MaxContextLoads documents. It records each
+// entry's load count for Processor.checkContextURLs. Scoped contexts are not
+// followed: json-gold processes them only where a document uses their term,
+// so a document's nesting (MaxDepth) bounds them.
+func (l *Loader) checkReferences() error {
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := make(map[*entry]int, len(l.docs))
+	var path []string
+	var visit func(e *entry) error
+	visit = func(e *entry) error {
+		switch state[e] {
+		case done:
+			return nil
+		case visiting:
+			start := 0
+			for i, u := range path {
+				if u == e.url {
+					start = i
+				}
+			}
+			return fmt.Errorf("%w: %s", ErrContextCycle, strings.Join(append(path[start:], e.url), " -> "))
+		}
+		state[e] = visiting
+		path = append(path, e.url)
+		doc, err := e.parsed()
+		if err != nil {
+			return err
+		}
+		loads := 1
+		for _, u := range eagerReferences(doc) {
+			r, ok := l.lookup(u)
+			if !ok {
+				continue // an error, naming u, when a document uses it
+			}
+			if err := visit(r); err != nil {
+				return err
+			}
+			loads += r.loads
+		}
+		if loads > MaxContextLoads {
+			return fmt.Errorf("%w: context %q pulls in %d context documents (limit MaxContextLoads %d)", ErrTooLarge, e.url, loads, MaxContextLoads)
+		}
+		e.loads = loads
+		path = path[:len(path)-1]
+		state[e] = done
+		return nil
+	}
+	// Visit in a fixed order so that the error, if any, is always the same.
+	for _, u := range l.URLs() {
+		if err := visit(l.docs[u]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eagerReferences returns the context URLs json-gold loads as soon as it
+// processes the context document doc: the strings of its "@context" value (a
+// string or an array) and the "@import" of its inline contexts.
+func eagerReferences(doc any) []string {
+	m, _ := doc.(map[string]any)
+	var out []string
+	var add func(v any)
+	add = func(v any) {
+		switch t := v.(type) {
+		case string:
+			out = append(out, t)
+		case map[string]any:
+			if s, ok := t["@import"].(string); ok {
+				out = append(out, s)
+			}
+		case []any:
+			for _, x := range t {
+				if _, nested := x.([]any); !nested {
+					add(x)
+				}
+			}
+		}
+	}
+	add(m["@context"])
+	return out
+}
+
+// loadCount returns the context documents processing u loads (1 for a URL the
+// Loader does not have: processing fails on it).
+func (l *Loader) loadCount(u string) int {
+	if e, ok := l.lookup(u); ok && e.loads > 0 {
+		return e.loads
+	}
+	return 1
+}
+
+// parsed returns the entry's parsed document, parsing it on first use.
+func (e *entry) parsed() (any, error) {
+	e.once.Do(func() {
+		if err := json.Unmarshal(e.raw, &e.doc); err != nil {
+			e.err = fmt.Errorf("parse embedded context %q: %w", e.url, err)
+		}
+	})
+	return e.doc, e.err
 }
 
 // lookup finds the entry for u, trying u without its fragment as well.
@@ -126,15 +245,11 @@ func (l *Loader) LoadDocument(u string) (*jsonld.RemoteDocument, error) {
 	if !ok {
 		return nil, unknownContext(u)
 	}
-	e.once.Do(func() {
-		if err := json.Unmarshal(e.raw, &e.doc); err != nil {
-			e.err = fmt.Errorf("parse embedded context %q: %w", e.url, err)
-		}
-	})
-	if e.err != nil {
-		return nil, e.err
+	doc, err := e.parsed()
+	if err != nil {
+		return nil, err
 	}
-	return &jsonld.RemoteDocument{DocumentURL: e.url, Document: Copy(e.doc)}, nil
+	return &jsonld.RemoteDocument{DocumentURL: e.url, Document: Copy(doc)}, nil
 }
 
 // unknownContext builds the error for a context URL that is not embedded.

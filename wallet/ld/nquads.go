@@ -62,7 +62,7 @@ func checkDataset(ds *jsonld.RDFDataset) error {
 		return fmt.Errorf("%w: %d blank nodes (limit %d)", ErrTooLarge, len(mentions), MaxBlankNodes)
 	}
 	if w := hashingWork(mentions); w > MaxHashingWork {
-		return fmt.Errorf("%w: blank nodes too alike to canonicalize cheaply (work estimate %d, limit %d; give repeated objects an id)", ErrTooLarge, w, MaxHashingWork)
+		return fmt.Errorf("%w: %w (work estimate %d, limit MaxHashingWork %d; give repeated objects an id)", ErrTooLarge, ErrHashingWork, w, MaxHashingWork)
 	}
 	return nil
 }

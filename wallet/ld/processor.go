@@ -90,23 +90,50 @@ func (p *Processor) Canonize(doc map[string]any) (string, error) {
 }
 
 func (p *Processor) canonize(doc map[string]any) (out string, err error) {
-	expanded, err := p.expand(modeNormal, doc)
+	ds, err := p.dataset(doc)
 	if err != nil {
 		return "", err
 	}
+	return canonicalizeDataset(ds)
+}
+
+// CheckLimits checks doc against every limit Canonize enforces and reports
+// what Canonize would refuse it for (ErrTooLarge, ErrUnknownContext, ...),
+// without canonicalizing it. Callers that hand a document to another
+// canonicalizer (aries-framework-go's signature suites run json-gold's, which
+// has no limits and takes minutes on the W3C poison graphs) call it first. It
+// costs an expansion and an RDF conversion.
+func (p *Processor) CheckLimits(doc map[string]any) error {
+	ds, err := p.dataset(doc)
+	if err == nil {
+		err = checkDataset(ds)
+	}
+	if err != nil {
+		return fmt.Errorf("check JSON-LD limits: %w", err)
+	}
+	return nil
+}
+
+// dataset expands doc and converts it to RDF, enforcing the limits that can
+// be checked before conversion.
+func (p *Processor) dataset(doc map[string]any) (ds *jsonld.RDFDataset, err error) {
+	expanded, err := p.expand(modeNormal, doc)
+	if err != nil {
+		return nil, err
+	}
 	pairs, values := valueCounts(expanded)
 	if pairs > MaxValuePairs {
-		return "", fmt.Errorf("%w: too many values in one property (%d pairs to compare, limit %d)", ErrTooLarge, pairs, MaxValuePairs)
+		return nil, fmt.Errorf("%w: too many values in one property (%d pairs to compare, limit %d)", ErrTooLarge, pairs, MaxValuePairs)
 	}
 	if values > MaxQuads {
-		return "", fmt.Errorf("%w: %d property values, each an RDF quad (limit %d quads)", ErrTooLarge, values, MaxQuads)
+		return nil, fmt.Errorf("%w: %d property values, each an RDF quad (limit %d quads)", ErrTooLarge, values, MaxQuads)
 	}
 	defer recoverInto(&err)
-	ds, err := p.toDataset(expanded)
+	ds, err = p.toDataset(expanded)
 	if err != nil {
-		return "", p.explain(err)
+		return nil, p.explain(err)
 	}
-	return canonicalizeDataset(ds)
+	return ds, nil
 }
 
 // canonicalizeDataset checks ds against the limits, runs json-gold's URDNA2015
@@ -238,10 +265,24 @@ func (p *Processor) context(m mode, value any) (ctx *jsonld.Context, err error) 
 
 // checkContextURLs reports the first context URL doc names (in "@context"
 // values anywhere, including scoped contexts and @import in inline contexts)
-// that the Loader does not have, so the error names it precisely.
+// that the Loader does not have, so the error names it precisely, and refuses
+// documents whose context references exceed MaxContextRefs.
 func (p *Processor) checkContextURLs(doc map[string]any) error {
+	refs := 0
 	var walk func(v any, inContext bool) error
 	walk = func(v any, inContext bool) error {
+		if inContext {
+			if _, list := v.([]any); !list {
+				if s, ok := v.(string); ok {
+					refs += p.loader.loadCount(s)
+				} else {
+					refs++
+				}
+				if refs > MaxContextRefs {
+					return fmt.Errorf("%w: more than %d JSON-LD context references (limit MaxContextRefs; each inline context counts 1, each context URL the documents it loads)", ErrTooLarge, MaxContextRefs)
+				}
+			}
+		}
 		switch t := v.(type) {
 		case string:
 			if inContext && !p.loader.Has(t) {

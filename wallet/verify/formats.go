@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/skillpass/skillpass/wallet/verify/edc"
@@ -148,6 +149,25 @@ func (v *Verifier) clrMembers(ctx context.Context, r *Result, doc map[string]any
 		subjects = []any{s}
 	case []any:
 		subjects = s
+	}
+	total := 0
+	for _, s := range subjects {
+		subj, _ := s.(map[string]any)
+		switch m := subj["verifiableCredential"].(type) {
+		case []any:
+			total += len(m)
+		case map[string]any, string:
+			total++
+		}
+	}
+	if total > MaxPresentationCredentials {
+		// As for a presentation: none is checked, and the transcript is not
+		// verified (an unchecked member stands for them all).
+		msg := fmt.Sprintf("transcript: it holds %d credentials, more than the %d Skillpass checks in one transcript, so none was checked; ask the issuer for the credentials separately", total, MaxPresentationCredentials)
+		r.Errors = append(r.Errors, msg)
+		r.Credentials = append(r.Credentials, *finish(&Result{Kind: KindCredential, Checks: Checks{Signature: SigUnsupported,
+			Validity: ValidNotYet, Status: "none", Issuer: IssuerUnconfirmed}, Errors: []string{msg}}))
+		return
 	}
 	for _, s := range subjects {
 		subj, _ := s.(map[string]any)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -96,4 +97,24 @@ func TestVerifyCLRMembers(t *testing.T) {
 			require.Equal(t, tt.members, got)
 		})
 	}
+}
+
+// TestVerifyCLRMemberCap: a transcript listing more credentials than a
+// presentation may hold has none of them checked.
+func TestVerifyCLRMemberCap(t *testing.T) {
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(sample(t, "clr20/simple.json"), &doc))
+	subj := doc["credentialSubject"].(map[string]any)
+	one := subj["verifiableCredential"].([]any)[0]
+	many := make([]any, MaxPresentationCredentials+1)
+	for i := range many {
+		many[i] = one
+	}
+	subj["verifiableCredential"] = many
+	raw, err := json.Marshal(doc)
+	require.NoError(t, err)
+	r := verifyBytes(t, newVerifier(t, Options{}), raw)
+	require.False(t, r.Verified)
+	require.Len(t, r.Credentials, 1, "none of the members is checked")
+	require.Contains(t, strings.Join(r.Errors, "\n"), "holds 101 credentials")
 }

@@ -260,10 +260,18 @@ func (v *Verifier) checkOneProof(ctx context.Context, doc map[string]any, raw an
 			return fail(SigUnsupported, msgProofUnsupported(fmt.Sprintf("%s (%v)", o.label, err)))
 		}
 	} else {
+		// aries canonicalizes with json-gold, which has no limits of its
+		// own: the document passes ours first (a poison graph would
+		// otherwise hang it).
+		if lerr := v.proc.CheckLimits(doc); lerr != nil {
+			return fail(SigInvalid, msgTooMuchWork(lerr))
+		}
 		err = v.verifyAries(doc, p, typ, key)
 	}
 	switch {
 	case err == nil:
+	case errors.Is(err, ld.ErrTooLarge):
+		return fail(SigInvalid, msgTooMuchWork(err))
 	case errors.Is(err, dataintegrity.ErrBaseProof):
 		return fail(SigInvalid, msgBaseProof(o.label))
 	case errors.Is(err, ld.ErrUnknownContext):

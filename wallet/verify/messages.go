@@ -50,6 +50,12 @@ func msgJSONLD(err error) string {
 	return fmt.Sprintf("signature: the document cannot be read as JSON-LD (%v); %s", err, hintFreshCopy)
 }
 
+// msgTooMuchWork words a document refused by a work limit of package ld
+// (size, nesting, quads, blank nodes, canonicalization work).
+func msgTooMuchWork(err error) string {
+	return fmt.Sprintf("signature: not checked, the document is beyond what Skillpass will process (%v); a genuine credential is far smaller: ask the issuer for a fresh copy", err)
+}
+
 func msgProofUnsupported(label string) string {
 	return fmt.Sprintf("signature: proof type %s is not supported; %s", label, hintSupported)
 }

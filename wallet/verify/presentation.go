@@ -2,10 +2,40 @@ package verify
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/skillpass/skillpass/wallet/verify/status"
 )
+
+// MaxPresentationCredentials is the most credentials (members of
+// "verifiableCredential") a presentation may hold. A presentation with more
+// is not verified and none of its credentials is checked: each costs a
+// signature check and JSON-LD canonicalization, and a learner shares a few.
+const MaxPresentationCredentials = 100
+
+// MaxPresentationNesting is how deep presentations may sit inside each other:
+// 1 is a presentation on its own, 2 one found inside a credential of
+// another (a VC-JWT presentation listed in a CLR transcript). The credentials
+// of a presentation deeper than that are not checked and it is not
+// verified. A presentation listed directly as a member of another is never
+// verified (it is not a credential) and is refused before any check.
+const MaxPresentationNesting = 2
+
+// nestingKey keys the presentation depth in a context.Context.
+type nestingKey struct{}
+
+// membersRefused, when not empty, says why a presentation's credentials were
+// not checked.
+type membersRefused string
+
+func msgTooManyMembers(n int) string {
+	return fmt.Sprintf("presentation: it holds %d credentials, more than the %d Skillpass checks in one presentation, so none was checked; ask the holder to share at most %d per presentation", n, MaxPresentationCredentials, MaxPresentationCredentials)
+}
+
+func msgNestedTooDeep() string {
+	return fmt.Sprintf("presentation: it is nested in the credentials of other presentations deeper than Skillpass checks (%d levels), so its credentials were not checked; ask the holder to share the credentials directly", MaxPresentationNesting)
+}
 
 // envelopedPrefix starts the id of a VC 2.0 EnvelopedVerifiableCredential
 // that carries a VC-JOSE-COSE credential.
@@ -38,9 +68,23 @@ func (v *Verifier) verifyLDPresentation(ctx context.Context, doc map[string]any)
 	r.Errors = append(r.Errors, per.errs...)
 	r.Checks.Status = string(status.None)
 
-	r.Credentials = v.verifyMembers(ctx, doc["verifiableCredential"], doc["@context"])
+	var refused membersRefused
+	r.Credentials, refused = v.verifyMembers(ctx, doc["verifiableCredential"], doc["@context"])
+	return finishPresentation(r, refused)
+}
+
+// finishPresentation notes the presentation's unverified members and sets
+// Verified; a presentation whose members were refused is not verified.
+func finishPresentation(r *Result, refused membersRefused) *Result {
 	noteMembers(r)
-	return finish(r)
+	if refused != "" {
+		r.Errors = append(r.Errors, string(refused))
+	}
+	finish(r)
+	if refused != "" {
+		r.Verified = false
+	}
+	return r
 }
 
 // presentationDates checks a presentation's own validity period.
@@ -92,8 +136,10 @@ func failedChecks(r Result) string {
 // verifyMembers judges each credential of a presentation's
 // verifiableCredential: JSON-LD objects (which inherit the presentation's
 // context when they have none), VC-JWT strings and
-// EnvelopedVerifiableCredential objects. The result is never nil.
-func (v *Verifier) verifyMembers(ctx context.Context, raw any, parentContext any) []Result {
+// EnvelopedVerifiableCredential objects. The result is never nil. It checks
+// none and says why when there are more than MaxPresentationCredentials or
+// the presentation is nested deeper than MaxPresentationNesting.
+func (v *Verifier) verifyMembers(ctx context.Context, raw any, parentContext any) ([]Result, membersRefused) {
 	var members []any
 	switch t := raw.(type) {
 	case nil:
@@ -102,11 +148,20 @@ func (v *Verifier) verifyMembers(ctx context.Context, raw any, parentContext any
 	default:
 		members = []any{t}
 	}
+	depth, _ := ctx.Value(nestingKey{}).(int)
+	depth++
+	switch {
+	case depth > MaxPresentationNesting:
+		return []Result{}, membersRefused(msgNestedTooDeep())
+	case len(members) > MaxPresentationCredentials:
+		return []Result{}, membersRefused(msgTooManyMembers(len(members)))
+	}
+	ctx = context.WithValue(ctx, nestingKey{}, depth)
 	out := make([]Result, 0, len(members))
 	for i, m := range members {
 		out = append(out, *v.verifyMember(ctx, i, m, parentContext))
 	}
-	return out
+	return out, ""
 }
 
 // verifyMember judges one embedded credential.
@@ -145,6 +200,15 @@ func (v *Verifier) memberJWT(ctx context.Context, i int, token string) *Result {
 	token = strings.TrimSpace(token)
 	if !looksLikeJWS(token) {
 		return notMember(i, "is a text that is not a JWT")
+	}
+	// A presentation is refused before it is checked: checking it would
+	// check its own members, and theirs.
+	if jp, err := decodeJWT(token); err == nil {
+		_, hasVP := jp.payload["vp"].(map[string]any)
+		_, hasVC := jp.payload["vc"].(map[string]any)
+		if hasVP || (!hasVC && contains(stringsOf(jp.payload["type"]), "VerifiablePresentation")) {
+			return notMember(i, "is a presentation, not a credential")
+		}
 	}
 	j, err := v.verifyJWTToken(ctx, token, true)
 	if err != nil {
@@ -223,7 +287,7 @@ func (v *Verifier) jwtPresentation(ctx context.Context, token string, jp *jwtPar
 	r.Errors = append(r.Errors, per.errs...)
 	r.Checks.Status = string(status.None)
 
-	r.Credentials = v.verifyMembers(ctx, vp["verifiableCredential"], vp["@context"])
-	noteMembers(r)
-	return finish(r)
+	var refused membersRefused
+	r.Credentials, refused = v.verifyMembers(ctx, vp["verifiableCredential"], vp["@context"])
+	return finishPresentation(r, refused)
 }
