@@ -17,6 +17,10 @@ type Verdict struct {
 	// "ok|invalid|missing|unsupported", "ok|expired|not-yet-valid",
 	// "ok|revoked|suspended|unknown|none", "confirmed|unconfirmed|mismatch".
 	Signature, Validity, Status, IssuerCheck string
+	// Anchor is the verifier's anchor check, for blockchain-anchored
+	// credentials only (Blockcerts, OpenCerts): "ok|unknown|mismatch"; ""
+	// for every other credential.
+	Anchor string
 }
 
 // Counts reports whether the verdict lets the credential contribute, and
@@ -24,13 +28,20 @@ type Verdict struct {
 // shortfall is one the passport can live with: it expired (its skills were
 // evidenced, only the credential lapsed) or its status list could not be
 // checked (status unknown: offline, or a status method Skillpass cannot read;
-// the credential itself says so). Either way its signature must be ok, its
-// issuer not a mismatch, and its validity must have begun. Revoked and
-// suspended credentials never count.
+// the credential itself says so), or its blockchain anchor could not be
+// checked (anchor unknown: offline without a copy of the transaction, or a
+// chain or document store Skillpass does not read). Either way its
+// signature must be ok, its issuer not a mismatch, its anchor not a
+// mismatch, and its validity must have begun. Revoked and suspended
+// credentials never count. Unconfirmed tells which counted credentials
+// were not fully verified.
 func (v Verdict) Counts() error {
 	switch v.Status {
 	case "revoked", "suspended":
 		return ErrRevoked
+	}
+	if v.Anchor == "mismatch" {
+		return ErrUnverified
 	}
 	if v.Verified {
 		return nil
@@ -42,6 +53,18 @@ func (v Verdict) Counts() error {
 		return nil
 	}
 	return ErrUnverified
+}
+
+// Unconfirmed reports whether a credential that counts was not fully
+// verified: its status list could not be checked (status unknown), or it is
+// blockchain-anchored and its anchor was not confirmed (anything but
+// "ok"). For Blockcerts and OpenCerts the signature check covers only the
+// document hash and the Merkle proof, which anyone can make agree; only the
+// anchor shows the issuer published the credential. The passport counts
+// such credentials and marks their evidence "unconfirmed". An expired
+// credential is not unconfirmed for having expired (Expired says that).
+func (v Verdict) Unconfirmed() bool {
+	return v.Status == "unknown" || (v.Anchor != "" && v.Anchor != "ok")
 }
 
 // Expired reports whether the credential has lapsed (its evidence is then
@@ -243,8 +266,16 @@ func (x *extractor) credential(root node, c *Credential, rec *Record, depth int)
 		}
 		rec.Issuer, rec.ValidFrom, rec.ValidUntil = issuer, validFrom, validUntil
 		switch {
+		case isOpenAttestation(root):
+			x.openCerts(root, c, rec)
+			return nil
 		case isOpenBadges2(root):
 			x.openBadges2(root, c, rec)
+			if isBlockcerts2(root) {
+				rec.Format = FormatBlockcerts
+			}
+			return nil
+		case isBlockcerts3(root) && x.blockcerts3(root, c, rec):
 			return nil
 		case isEuropass(root):
 			x.europass(root, c, rec)

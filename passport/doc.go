@@ -50,6 +50,27 @@
 //     above; association[] is kept: isChildOf, isParentOf and isPartOf make
 //     stacks, exactMatchOf and replacedBy make ids equivalent, precedes orders
 //     the steps of a stack. credentialSubject.achievement[] names the stacks.
+//   - Open Badges 2.0 assertions (and Blockcerts version 2 certificates,
+//     which are such assertions, Format blockcerts): the badge class is the
+//     achievement, its alignments the skills (see formats.go); Europass
+//     credentials: each claim, with the ESCO skills of its learning outcomes.
+//   - Blockcerts version 3 (BlockcertsCredential): credentialSubject.claim
+//     (else the credential's name) is the achievement and itself the skill; a
+//     certificate naming neither shows no achievement.
+//   - OpenCerts (OpenAttestation v2), read from the document's data with its
+//     salts taken off (the wallet reveals it; fields the holder hid are
+//     absent): the certificate is an achievement (achievementType Degree when
+//     its name says bachelor, master, doctor, doctorate, phd or degree;
+//     Diploma when it says diploma), and each course of its transcript is an
+//     achievement of achievementType Course, evidencing the skill of its name
+//     at its grade: A+ … D on the ladder D, D+, C-, C, C+, B-, B, B+, A-, A, A+
+//     is (index+1)/11 (scale grade), a percentage is read as such, any other
+//     passing grade (Pass, S, none) is Awarded; F, E, U, CU, Fail and courses
+//     with "passed": false evidence nothing. So a course takes the category of
+//     a keyword of its name ("Object Oriented Programming in Java":
+//     Functional / Technical; "Introduction to Programming": Foundational, as
+//     Foundational keywords are checked first) and is otherwise Foundational
+//     by its type ("Microeconomics").
 //   - Any other verifiable credential: its subject's claims become one generic
 //     achievement named by the credential's name, a claim object's name (a
 //     degree's, say; the first named claim in the order of the claims' names)
@@ -183,4 +204,10 @@
 // one out, each touching only the skills that record evidences (Remove
 // documents its one dearer case); View (and MarshalJSON) computes the
 // picture at the injected clock. View documents the JSON shape.
+//
+// Which credentials count is Verdict.Counts: verified ones, and genuine ones
+// whose status list or blockchain anchor could not be checked (a Blockcerts
+// or OpenCerts certificate read offline). The view marks the evidence and
+// achievements of the latter "unconfirmed" (Verdict.Unconfirmed), and a
+// skill "unconfirmed" while none of its evidence is fully verified.
 package passport

@@ -109,9 +109,7 @@ func (x *extractor) openBadges2(root node, c *Credential, rec *Record) {
 	rec.Format = FormatOB2
 	badge := root.get("badge")
 	issuer := badge.get("issuer")
-	if c.IssuerID == "" && c.IssuerName == "" {
-		rec.Issuer = Issuer{ID: issuer.ref(), Name: issuer.get("name").text()}
-	}
+	rec.Issuer = fillIssuer(rec.Issuer, Issuer{ID: issuer.ref(), Name: issuer.get("name").text()}, c)
 	issued := parseTime(root.get("issuedOn").text())
 	if rec.ValidFrom.IsZero() {
 		rec.ValidFrom = issued

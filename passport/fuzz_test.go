@@ -25,6 +25,10 @@ func FuzzNormalize(f *testing.F) {
 	f.Add([]byte(`{"type":"OpenBadgeCredential","credentialSubject":{"achievement":"urn:x","result":{"achievedLevel":"urn:y"}}}`))
 	f.Add([]byte(`{"credentialSubject":[{"a":{"name":"Level 2 of 1"}},{"b":1}],"validUntil":"2026-01-01"}`))
 	f.Add([]byte(`{"credentialSubject":{"a":1},"name":"x","validFrom":"0000-01-01T00:00:00+01:00"}`))
+	f.Add(openCertsData(f, course("Intro", "C1", "B+"), course("Java", "", "F"), map[string]any{"passed": 1}))
+	f.Add([]byte(`{"issuers":[{"tokenRegistry":"0x1"}],"transcript":[{"courseCode":"X","grade":"101%"}],"issuedOn":7}`))
+	f.Add([]byte(`{"type":["VerifiableCredential","BlockcertsCredential"],"credentialSubject":[{"claim":{"name":"A"}},` +
+		`{"claim":{"name":"A Gold"}},{"achievement":1}],"issuer":{"id":"x","name":"X"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		role := Role{Name: "r", Skills: []RoleSkill{{Ref: NameRef("a"), MinLevel: &Level{Value: 0.5}, Weight: 1}}}
 		opts := Options{Now: clock(2026, 1, 1), Role: &role,
@@ -75,8 +79,8 @@ func FuzzDecodeRecord(f *testing.F) {
 		require.NoError(f, err)
 		f.Add(b)
 	}
-	f.Add([]byte(`{"version":1,"record":"r","achievements":[{"skills":[{"ref":{"key":"k"},"level":{"value":2},"category":"functional","categoryRule":"tag"}]}]}`))
-	f.Add([]byte(`{"version":2}`))
+	f.Add([]byte(`{"version":2,"record":"r","achievements":[{"skills":[{"ref":{"key":"k"},"level":{"value":2},"category":"functional","categoryRule":"tag"}]}]}`))
+	f.Add([]byte(`{"version":3}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rec, err := DecodeRecord(data)
 		if err != nil {

@@ -33,6 +33,8 @@ import (
 //	                                                                 allowedValue from low to high)
 //	OB numeric result with valueMin/valueMax,    "42" of 0–50        (v−min)/(max−min), clamped to 0–1
 //	  or resultType Percent (score, percent)
+//	transcript letter grade, OpenCerts (grade)   "B+" of D … A+      (index+1)/11 on D, D+, C-, C, C+, B-, B, B+,
+//	                                                                 A-, A, A+ (see gradeLevel)
 //	awarded, with no level anywhere (awarded)    "Awarded"           0.5: it proves the skill, not its depth
 //
 // Values are rounded to 4 decimal places so that equal levels compare equal.

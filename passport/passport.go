@@ -83,9 +83,10 @@ type Passport struct {
 
 // recState is a counted record.
 type recState struct {
-	rec     *Record
-	expired bool
-	removed bool
+	rec         *Record
+	expired     bool
+	unconfirmed bool
+	removed     bool
 }
 
 // achRef is one counted achievement.
@@ -294,10 +295,10 @@ func (p *Passport) Len() int { return len(p.recs) }
 func (p *Passport) merge(rec *Record, v Verdict) {
 	var rs *recState
 	if len(p.slab) < cap(p.slab) {
-		p.slab = append(p.slab, recState{rec: rec, expired: v.Expired()})
+		p.slab = append(p.slab, recState{rec: rec, expired: v.Expired(), unconfirmed: v.Unconfirmed()})
 		rs = &p.slab[len(p.slab)-1]
 	} else {
-		rs = &recState{rec: rec, expired: v.Expired()}
+		rs = &recState{rec: rec, expired: v.Expired(), unconfirmed: v.Unconfirmed()}
 	}
 	p.recs[rec.RecordID] = rs
 	for i := range rec.Achievements {

@@ -127,7 +127,7 @@ func TestBuildEqualsAddingOneByOne(t *testing.T) {
 	// Add reports failures instead of listing them.
 	require.Equal(t, []string{
 		"add rec-000100: " + ErrRevoked.Error(),
-		"add rec-000200: record rec-000200: " + ErrRecordVersion.Error() + ": version 2, want 1",
+		"add rec-000200: record rec-000200: " + ErrRecordVersion.Error() + ": version 3, want 2",
 		"add rec-000017: " + ErrDuplicate.Error(),
 		"add : " + ErrInvalidRecord.Error() + ": no record",
 	}, addErrs)

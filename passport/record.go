@@ -13,7 +13,7 @@ import (
 // (levels, categories, keys, freshness keywords) change: a record of another
 // version is refused (ErrRecordVersion) and must be normalised again from
 // its credential.
-const RecordVersion = 1
+const RecordVersion = 2
 
 // Formats of Record.
 const (
@@ -51,10 +51,10 @@ type Issuer struct {
 // The JSON shape (times are RFC 3339 in UTC; empty fields are left out):
 //
 //	{
-//	  "version": 1,                               RecordVersion
+//	  "version": 2,                               RecordVersion
 //	  "record": "…",                              the wallet's id for the credential
 //	  "credentialId": "urn:uuid:…",               the credential's own id
-//	  "format": "ob3",                            ob3 | clr | vc
+//	  "format": "ob3",                            ob3 | clr | vc | ob2 | europass | opencerts | blockcerts
 //	  "name": "…",                                the credential's name
 //	  "issuer": {"id": "did:web:…", "name": "…"},
 //	  "validFrom": "…", "validUntil": "…",

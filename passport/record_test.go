@@ -109,8 +109,9 @@ func TestDecodeRecordErrors(t *testing.T) {
 		msg      string
 	}{
 		{"not JSON", `{`, ErrInvalidRecord, "unexpected end of JSON input"},
-		{"newer version", with(func(c map[string]any) { c["version"] = 2 }), ErrRecordVersion, "version 2, want 1"},
-		{"newer version, other shape", `{"version":2,"achievements":"elsewhere"}`, ErrRecordVersion, "version 2, want 1"},
+		{"older version", with(func(c map[string]any) { c["version"] = 1 }), ErrRecordVersion, "version 1, want 2"},
+		{"newer version", with(func(c map[string]any) { c["version"] = 3 }), ErrRecordVersion, "version 3, want 2"},
+		{"newer version, other shape", `{"version":3,"achievements":"elsewhere"}`, ErrRecordVersion, "version 3, want 2"},
 		{"no version", with(func(c map[string]any) { delete(c, "version") }), ErrRecordVersion, "version 0"},
 		{"wrong type", with(func(c map[string]any) { c["record"] = 7 }), ErrInvalidRecord, "cannot unmarshal number"},
 		{"no record id", with(func(c map[string]any) { c["record"] = "" }), ErrInvalidRecord, "no record id"},

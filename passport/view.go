@@ -27,10 +27,14 @@ import (
 //	    "evidenceCount": 2,
 //	    "lastEvidenced": "2025-11-02T00:00:00Z",
 //	    "freshness": {"state": "fresh", "field": "fast", "halfLifeDays": 365, "ageDays": 180, "score": 0.7105},
+//	    "unconfirmed": true,                      only when no evidence is fully verified
 //	    "evidence": [{"record": "…", "achievement": "…", "achievementId": "…", "issuer": {…},
-//	                  "code": "…", "date": "…", "level": {…}, "expired": false}]   oldest first
+//	                  "code": "…", "date": "…", "level": {…}, "expired": false,
+//	                  "unconfirmed": true}]       oldest first; unconfirmed: counted, not fully
+//	                                              verified (status or blockchain anchor unknown)
 //	  }],
-//	  "achievements": [{"id", "name", "type", "record", "issuer", "earned", "level", "expired"}],
+//	  "achievements": [{"id", "name", "type", "record", "issuer", "earned", "level", "expired",
+//	                    "unconfirmed"}],
 //	                                              in the order credentials were added
 //	  "pathways": [Progress…],                    file pathways in file order, then CLR stacks
 //	  "completed": ["cdp"],                       ids of complete pathways
@@ -55,20 +59,23 @@ type View struct {
 // newest of equals, the first of those): a SkillsFuture skill held at
 // proficiency 3 and 5 shows the level-5 code and label.
 type SkillView struct {
-	Key           string         `json:"key"`
-	Name          string         `json:"name"`
-	Framework     string         `json:"framework,omitempty"`
-	Code          string         `json:"code,omitempty"`
-	Type          string         `json:"type,omitempty"`
-	Category      Category       `json:"category"`
-	CategoryLabel string         `json:"categoryLabel"`
-	CategoryRule  string         `json:"categoryRule"`
-	Level         Level          `json:"level"`
-	Issuers       []Issuer       `json:"issuers"`
-	EvidenceCount int            `json:"evidenceCount"`
-	LastEvidenced time.Time      `json:"lastEvidenced,omitzero"`
-	Freshness     Freshness      `json:"freshness"`
-	Evidence      []EvidenceView `json:"evidence"`
+	Key           string    `json:"key"`
+	Name          string    `json:"name"`
+	Framework     string    `json:"framework,omitempty"`
+	Code          string    `json:"code,omitempty"`
+	Type          string    `json:"type,omitempty"`
+	Category      Category  `json:"category"`
+	CategoryLabel string    `json:"categoryLabel"`
+	CategoryRule  string    `json:"categoryRule"`
+	Level         Level     `json:"level"`
+	Issuers       []Issuer  `json:"issuers"`
+	EvidenceCount int       `json:"evidenceCount"`
+	LastEvidenced time.Time `json:"lastEvidenced,omitzero"`
+	Freshness     Freshness `json:"freshness"`
+	// Unconfirmed is true when none of the skill's evidence is fully
+	// verified (every piece is Unconfirmed).
+	Unconfirmed bool           `json:"unconfirmed,omitempty"`
+	Evidence    []EvidenceView `json:"evidence"`
 }
 
 // EvidenceView is one credential's evidence of a skill.
@@ -83,6 +90,9 @@ type EvidenceView struct {
 	Date    time.Time `json:"date,omitzero"`
 	Level   Level     `json:"level"`
 	Expired bool      `json:"expired,omitempty"`
+	// Unconfirmed is true when the credential counts but was not fully
+	// verified (Verdict.Unconfirmed: status or blockchain anchor unknown).
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
 }
 
 // AchievementView is one earned achievement.
@@ -95,6 +105,8 @@ type AchievementView struct {
 	Earned   time.Time `json:"earned,omitzero"`
 	Level    *Level    `json:"level,omitempty"`
 	Expired  bool      `json:"expired,omitempty"`
+	// Unconfirmed: see EvidenceView.Unconfirmed.
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
 }
 
 // Expiring is a credential whose validity ends within the expiry window.
@@ -158,7 +170,15 @@ func (p *Passport) Skills() []SkillView {
 		}
 		for i, e := range s.ev {
 			sv.Evidence[i] = EvidenceView{RecordID: e.rs.rec.RecordID, Achievement: e.a.Name, AchievementID: e.a.ID,
-				Issuer: e.a.Issuer, Code: e.se.Ref.Code, Date: e.a.Earned, Level: e.se.Level, Expired: e.rs.expired}
+				Issuer: e.a.Issuer, Code: e.se.Ref.Code, Date: e.a.Earned, Level: e.se.Level, Expired: e.rs.expired,
+				Unconfirmed: e.rs.unconfirmed}
+		}
+		sv.Unconfirmed = len(s.ev) > 0
+		for _, e := range s.ev {
+			if !e.rs.unconfirmed {
+				sv.Unconfirmed = false
+				break
+			}
 		}
 		slices.SortStableFunc(sv.Evidence, func(a, b EvidenceView) int {
 			return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.RecordID, b.RecordID))
@@ -193,7 +213,7 @@ func (p *Passport) Achievements() []AchievementView {
 			l = &levels[len(levels)-1]
 		}
 		out = append(out, AchievementView{ID: a.ID, Name: a.Name, Type: a.Type, RecordID: ar.rs.rec.RecordID,
-			Issuer: a.Issuer, Earned: a.Earned, Level: l, Expired: ar.rs.expired})
+			Issuer: a.Issuer, Earned: a.Earned, Level: l, Expired: ar.rs.expired, Unconfirmed: ar.rs.unconfirmed})
 	}
 	return out
 }

@@ -171,7 +171,7 @@ func ReadPassportFile(ctx context.Context, v *verify.Verifier, name string, data
 		default:
 			verdict := passport.Verdict{
 				Verified: cr.Verified, Signature: cr.Checks.Signature, Validity: cr.Checks.Validity,
-				Status: cr.Checks.Status, IssuerCheck: cr.Checks.Issuer,
+				Status: cr.Checks.Status, IssuerCheck: cr.Checks.Issuer, Anchor: cr.Checks.Anchor,
 			}
 			if err := verdict.Counts(); err != nil {
 				sc.Reason = notCountedReason(cr)

@@ -7,7 +7,7 @@ var checkMeanings = map[string]map[string]string{
 		"ok":          "exactly as it was signed: nothing changed since",
 		"invalid":     "the signature does not match: the credential was changed or the key is wrong",
 		"missing":     "there is no signature to check",
-		"unsupported": "this kind of signature cannot be checked by Skillpass yet",
+		"unsupported": "not checked: Skillpass cannot check this kind of signature yet, or checking it needs the issuer's key or hosted copy, which was not fetched (offline or without consent)",
 	},
 	"validity": {
 		"ok":            "within its validity dates",
@@ -30,7 +30,7 @@ var checkMeanings = map[string]map[string]string{
 	// (Blockcerts, OpenCerts).
 	"anchor": {
 		"ok":       "its fingerprint is recorded in the blockchain transaction it names",
-		"unknown":  "its blockchain record was not checked (offline, or no copy of the transaction given)",
+		"unknown":  "its blockchain record was not checked (offline, no copy of the transaction given, or a chain or document store Skillpass does not read)",
 		"mismatch": "the blockchain transaction it names records something else",
 	},
 }
@@ -79,10 +79,10 @@ func (s Summary) Verdict() string {
 		return "not valid yet"
 	case c.Status == "revoked" || c.Status == "suspended":
 		return c.Status
+	case c.Anchor == "unknown": // for anchored formats, the bigger caveat
+		return "anchor not checked"
 	case c.Status == "unknown":
 		return "status unknown"
-	case c.Anchor == "unknown":
-		return "anchor not checked"
 	case s.Verified && c.Issuer == "confirmed":
 		return "verified, issuer confirmed"
 	case s.Verified:
