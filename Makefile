@@ -47,6 +47,7 @@ test: deps-test
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/skillpass-issuer
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 	$(MAKE) fuzz-short
+	$(MAKE) race
 	$(MAKE) vuln
 
 # vuln: no known vulnerability reachable from our code (govulncheck, offline database).
@@ -58,7 +59,8 @@ vuln:
 fuzz-short:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./.ci/fuzz.sh
 
-# race runs every test under the race detector (-short: 20 crash kills instead of 200).
+# race runs every test under the race detector (-short: 20 crash kills instead
+# of 200, no two-process end-to-end run); part of make test.
 .PHONY: race
 race: deps-test
 	$(GO) test -race -short -count=1 -timeout 40m $(PKGS)
