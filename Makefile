@@ -16,9 +16,10 @@ BIN       := bin
 PKGS      := ./...
 FUZZTIME  ?= 10s
 # Debian packages: cgo headers for Fyne's GL/X11 window, a display server for
-# screenshots, and an independent QR decoder for checks.
+# screenshots, an independent QR decoder for checks, and Ghostscript to render
+# the printable sheet back to an image.
 RUN_DEBS  := gcc pkg-config libgl1-mesa-dev xorg-dev
-TEST_DEBS := $(RUN_DEBS) xvfb zbar-tools
+TEST_DEBS := $(RUN_DEBS) xvfb zbar-tools ghostscript
 
 .PHONY: run test bench lint package install deps-run deps-test build cli fuzz-short tidy-check clean
 

@@ -90,6 +90,7 @@ type opts struct {
 	domain    string
 	expires   string
 	qrOut     string
+	sheetOut  string // present: the printable A4 sheet
 	text      bool
 	args      []string
 }
@@ -182,6 +183,7 @@ func parse(args []string, stderr io.Writer) (string, *opts, error) {
 	fs.StringVar(&o.domain, "domain", "", "the verifier's domain")
 	fs.StringVar(&o.expires, "expires", "", "when a presentation expires (RFC 3339 or a duration such as 15m or 30d)")
 	fs.StringVar(&o.qrOut, "qr", "", "PNG file to write the presentation's QR code to")
+	fs.StringVar(&o.sheetOut, "sheet", "", "PDF file to write a printable A4 sheet of the presentation to")
 	fs.BoolVar(&o.text, "text", false, "print the QR code's text too")
 	var pos []string
 	for len(args) > 0 {

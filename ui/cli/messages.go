@@ -36,11 +36,13 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
   restore IN                    add what a backup holds to the wallet (made first if
                                 there is none); nothing is stored twice
   activity [--json]             the activity log (--json: JSON Lines, hash-chained)
-  present --credential ID [--credential ID2] [--challenge C] [--domain D]
-          [--expires T] --qr OUT.png [--text]
+  present --credential ID [--disclose CLAIM]... [--credential ID2] [--challenge C]
+          [--domain D] [--expires T] [--qr OUT.png] [--sheet OUT.pdf] [--text]
                                 show credentials to an employer as one QR code, signed
                                 by you; T is RFC 3339, a date, or a duration (15m, 30d;
-                                default 15m); --text prints the code's text too
+                                default 15m); --sheet: a printable A4 page with the
+                                code printed large (it holds larger presentations than
+                                a screen code); --text prints the code's text too
   passport export --file OUT [--credential ID]... [--expires T] [--audience TEXT]
                                 a passport file for an advisor: the chosen credentials
                                 (default: every verified, current one) signed by you,
@@ -164,7 +166,8 @@ const (
 // Presentations.
 const (
 	msgPresentNeedCred     = "present needs at least one --credential ID"
-	msgPresentNeedOut      = "present needs --qr OUT.png (or --text)"
+	msgPresentNeedOut      = "present needs --qr OUT.png, --sheet OUT.pdf or --text"
+	msgPresentSameFile     = "--qr and --sheet name the same file"
 	msgPresentUsageHint    = "for example: skillpass-cli present --credential 3f1c --challenge 7KQ-2M4 --qr badge.png (ids: `skillpass-cli list`)"
 	msgPresentExists       = "%s already exists: present never overwrites a file"
 	msgPresentExistsHint   = "choose a new file name, or move the old file away first"
@@ -183,6 +186,13 @@ const (
 	msgPresentWrote        = "Wrote %s (QR version %d, %d characters)\n"
 	msgPresentTooLarge     = "the presentation is too large for one scannable QR code (it needs version %s, at most %d): wrote %s instead"
 	msgPresentTooLargeHint = "send %s as a file (e-mail, USB stick): the employer checks it with `skillpass-cli verify FILE`; or present fewer credentials"
+	// The printable sheet (--sheet).
+	msgPresentWroteSheet           = "Wrote %s (A4 sheet: QR version %d, %.2f mm per module, %.0f mm wide)\n"
+	msgPresentWroteSheetNoCode     = "Wrote %s (A4 sheet without a code: it says the presentation is in %s)\n"
+	msgPresentSheetExpiry          = "Note: the code stops verifying after the default 15 minutes; for a printed sheet give --expires with a date, such as --expires 2026-12-31\n"
+	msgPresentSheetTooLarge        = "the presentation is too large even for a printed QR code (version %d at most): the sheet %s says so; wrote %s"
+	msgPresentTooLargeSheetHint    = "print the sheet %s: its code is printed large enough to scan; or send %s as a file (e-mail, USB stick): the employer checks it with `skillpass-cli verify FILE`"
+	msgPresentTooLargeAskSheetHint = "a printed code can be denser: add --sheet OUT.pdf for an A4 sheet that carries it; or send %s as a file (e-mail, USB stick): the employer checks it with `skillpass-cli verify FILE`; or present fewer credentials"
 )
 
 // Verifying QR codes.

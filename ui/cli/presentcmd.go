@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skillpass/skillpass/ui/pdf"
 	"github.com/skillpass/skillpass/wallet"
 	"github.com/skillpass/skillpass/wallet/qr"
 )
@@ -47,7 +49,8 @@ func (f discloseFlag) Set(v string) error {
 }
 
 // cmdPresent makes a holder-signed presentation of the chosen credentials
-// and writes it as a QR code (and/or prints its text).
+// and writes it as a QR code PNG and/or a printable A4 sheet (PDF), and/or
+// prints its text.
 func cmdPresent(o *opts, env Env) error {
 	if err := noArgs("present", o); err != nil {
 		return err
@@ -55,16 +58,22 @@ func cmdPresent(o *opts, env Env) error {
 	if len(o.choices) == 0 {
 		return &usageError{msg: msgPresentNeedCred, hint: msgPresentUsageHint}
 	}
-	if o.qrOut == "" && !o.text {
+	if o.qrOut == "" && o.sheetOut == "" && !o.text {
 		return &usageError{msg: msgPresentNeedOut, hint: msgPresentUsageHint}
+	}
+	if o.qrOut != "" && o.qrOut == o.sheetOut {
+		return &usageError{msg: msgPresentSameFile, hint: msgPresentUsageHint}
 	}
 	expires, err := parseExpiry(o.expires, env.Now())
 	if err != nil {
 		return err
 	}
-	if o.qrOut != "" {
-		if _, err := os.Lstat(o.qrOut); err == nil {
-			return &refusedError{&hinted{err: fmt.Errorf(msgPresentExists, o.qrOut), hint: msgPresentExistsHint}}
+	for _, out := range []string{o.qrOut, o.sheetOut} {
+		if out == "" {
+			continue
+		}
+		if _, err := os.Lstat(out); err == nil {
+			return &refusedError{&hinted{err: fmt.Errorf(msgPresentExists, out), hint: msgPresentExistsHint}}
 		}
 	}
 	w, err := openWallet(o, env)
@@ -85,21 +94,73 @@ func cmdPresent(o *opts, env Env) error {
 	if err != nil {
 		return fmt.Errorf("encode the presentation for a QR code: %w", err)
 	}
-	if o.qrOut != "" {
-		img, version, err := qr.PNG(text)
-		if errors.Is(err, qr.ErrTooLarge) {
-			return tooLarge(o.qrOut, p.JSON, version)
+	return writePresentation(o, env, p, text)
+}
+
+// writePresentation writes what present was asked for: the QR code PNG
+// (when the code fits a screen), the printable sheet (which prints codes
+// up to version 40), the presentation as a JSON file beside them when a
+// code asked for cannot be made, and the code's text.
+func writePresentation(o *opts, env Env, p *wallet.Presentation, text string) error {
+	version, err := qr.Version(text) // 0 and ErrTooLarge beyond version 40
+	onPaper := err == nil
+	onScreen := onPaper && version <= qr.MaxVersion
+	var jsonOut string
+	if (o.qrOut != "" && !onScreen) || (o.sheetOut != "" && !onPaper) {
+		base := o.qrOut
+		if base == "" {
+			base = o.sheetOut
 		}
+		jsonOut = strings.TrimSuffix(base, filepath.Ext(base)) + ".json"
+		if err := writeNew(jsonOut, append(p.JSON, '\n')); err != nil {
+			return err
+		}
+	}
+	sheetFits := false
+	if o.sheetOut != "" {
+		var buf bytes.Buffer
+		file := ""
+		if jsonOut != "" {
+			file = filepath.Base(jsonOut)
+		}
+		l, err := pdf.WriteSheet(&buf, pdf.Sheet{Code: text, Preview: p.Preview, Created: p.Created, File: file}, pdf.Options{})
+		if err != nil {
+			return fmt.Errorf("make the printable sheet: %w", err)
+		}
+		if err := writeNew(o.sheetOut, buf.Bytes()); err != nil {
+			return err
+		}
+		sheetFits = l.Fits
+		if !l.Fits {
+			fmt.Fprintf(env.Stdout, msgPresentWroteSheetNoCode, o.sheetOut, jsonOut)
+		} else {
+			fmt.Fprintf(env.Stdout, msgPresentWroteSheet, o.sheetOut, l.Version, l.ModuleMM, l.SideMM)
+			if o.expires == "" {
+				fmt.Fprint(env.Stdout, msgPresentSheetExpiry)
+			}
+		}
+	}
+	if o.qrOut != "" && onScreen {
+		img, v, err := qr.PNG(text)
 		if err != nil {
 			return err
 		}
 		if err := writeNew(o.qrOut, img); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, msgPresentWrote, o.qrOut, version, len(text))
+		fmt.Fprintf(env.Stdout, msgPresentWrote, o.qrOut, v, len(text))
 	}
 	if o.text {
 		fmt.Fprintln(env.Stdout, text)
+	}
+	switch {
+	case o.qrOut != "" && !onScreen:
+		return tooLarge(jsonOut, version, o.sheetOut, sheetFits)
+	case o.sheetOut != "" && !onPaper:
+		return &refusedError{&hinted{
+			err:  fmt.Errorf(msgPresentSheetTooLarge, pdf.SheetMaxVersion, o.sheetOut, jsonOut),
+			hint: fmt.Sprintf(msgPresentTooLargeHint, jsonOut),
+		}}
 	}
 	return nil
 }
@@ -148,21 +209,24 @@ func printConsent(env Env, pv *wallet.Preview) {
 	}
 }
 
-// tooLarge writes the presentation as a JSON file beside OUT when it does
-// not fit one scannable QR code, and says how to share it (exit 1: the QR
-// code asked for was not made).
-func tooLarge(out string, vp []byte, version int) error {
-	jsonOut := strings.TrimSuffix(out, filepath.Ext(out)) + ".json"
+// tooLarge says that the QR code PNG asked for was not made, that the
+// presentation went to the file jsonOut instead, and how to share it: the
+// sheet (written, or to ask for) when a printed code holds it (exit 1: the
+// PNG asked for was not made).
+func tooLarge(jsonOut string, version int, sheetOut string, sheetWritten bool) error {
 	need := strconv.Itoa(version)
-	if version == 0 {
+	hint := fmt.Sprintf(msgPresentTooLargeHint, jsonOut)
+	switch {
+	case version == 0:
 		need = "more than 40"
-	}
-	if err := writeNew(jsonOut, append(vp, '\n')); err != nil {
-		return err
+	case sheetWritten:
+		hint = fmt.Sprintf(msgPresentTooLargeSheetHint, sheetOut, jsonOut)
+	default:
+		hint = fmt.Sprintf(msgPresentTooLargeAskSheetHint, jsonOut)
 	}
 	return &refusedError{&hinted{
 		err:  fmt.Errorf(msgPresentTooLarge, need, qr.MaxVersion, jsonOut),
-		hint: fmt.Sprintf(msgPresentTooLargeHint, jsonOut),
+		hint: hint,
 	}}
 }
 
