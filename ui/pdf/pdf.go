@@ -7,6 +7,10 @@
 // Helvetica (text is converted to Windows-1252; characters outside it print
 // as a dot).
 //
+// WriteSheet (sheet.go) prints the other page Skillpass makes: a
+// presentation's QR code, large enough to scan from paper, with what it
+// discloses (claim names, never values) and how to verify it.
+//
 // The page never overflows: when the lists are longer than the page holds,
 // each section gets a fair share of the rows (the shortest sections keep
 // all of theirs) and a list that does not fit ends with "and N more".
