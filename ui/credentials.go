@@ -174,6 +174,9 @@ func (s *CredentialsScreen) onSelect(id widget.ListItemID) {
 	}
 	for _, name := range wallet.CheckNames {
 		v := c.Checks.Value(name)
+		if v == "" {
+			continue
+		}
 		fmt.Fprintf(&ch, "• %s: %s — %s\n", checkLabel(name), v, checkMeaning(name, v))
 	}
 	for _, e := range rec.Result.Errors {

@@ -92,6 +92,7 @@ func dynamicKeys() []string {
 		"validity":  {verify.ValidOK, verify.ValidExpired, verify.ValidNotYet},
 		"status":    {string(status.OK), string(status.Revoked), string(status.Suspended), string(status.Unknown), string(status.None)},
 		"issuer":    {verify.IssuerConfirmed, verify.IssuerUnconfirmed, verify.IssuerMismatch},
+		"anchor":    {verify.AnchorOK, verify.AnchorUnknown, verify.AnchorMismatch},
 	}
 	var keys []string
 	for _, name := range wallet.CheckNames {
@@ -103,9 +104,11 @@ func dynamicKeys() []string {
 		for _, val := range values["validity"] {
 			for _, st := range values["status"] {
 				for _, is := range values["issuer"] {
-					for _, ok := range []bool{true, false} {
-						s := wallet.Summary{Verified: ok, Checks: wallet.Checks{Signature: sig, Validity: val, Status: st, Issuer: is}}
-						keys = append(keys, s.Verdict())
+					for _, an := range append([]string{""}, values["anchor"]...) {
+						for _, ok := range []bool{true, false} {
+							s := wallet.Summary{Verified: ok, Checks: wallet.Checks{Signature: sig, Validity: val, Status: st, Issuer: is, Anchor: an}}
+							keys = append(keys, s.Verdict())
+						}
 					}
 				}
 			}

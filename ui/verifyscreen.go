@@ -280,6 +280,8 @@ func checkLabel(name string) string {
 		return lang.L("Status")
 	case "issuer":
 		return lang.L("Issuer")
+	case "anchor":
+		return lang.L("Blockchain record")
 	}
 	return name
 }
