@@ -9,10 +9,13 @@ import (
 	"time"
 
 	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
+	mediatorclient "github.com/hyperledger/aries-framework-go/pkg/client/mediator"
+	"github.com/hyperledger/aries-framework-go/pkg/client/messagepickup"
 	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/dispatcher"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/presentproof"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries/api"
 	"github.com/hyperledger/aries-framework-go/pkg/store/connection"
@@ -101,6 +104,10 @@ type Options struct {
 	// and must not call Accept or Decline itself (hand them to another
 	// goroutine).
 	OnOffer func(Offer)
+	// OnRequest, when set, is called after a presentation request arrives
+	// or changes state, like OnOffer (it must not call Share or
+	// DeclineRequest itself).
+	OnRequest func(Request)
 	// Now is the clock for offer timestamps (default time.Now).
 	Now func() time.Time
 	// OnDrop, when set, is called for every inbound message the agent
@@ -108,6 +115,10 @@ type Options struct {
 	// claims, a replay, expired or malformed; see package wallet/didcomm),
 	// from the goroutine serving the request. It must return quickly.
 	OnDrop func(Dropped)
+	// OnPickup, when set, is called once the pickup every start runs (when
+	// a mediator is set up; see Pickup) has ended, with the number of
+	// messages delivered and the error that ended it, if any.
+	OnPickup func(delivered int, err error)
 }
 
 // Agent is the learner's DIDComm agent on an open wallet. Its methods are
@@ -123,19 +134,26 @@ type Agent struct {
 	didex  *didexchange.Client
 	conns  *connection.Lookup
 	ic     *issuecredential.Service
+	pp     *presentproof.Service
+	route  *mediatorclient.Client
+	pickup *messagepickup.Client
 
 	icActions  chan service.DIDCommAction
+	ppActions  chan service.DIDCommAction
 	didActions chan service.DIDCommAction
 	didStates  chan service.StateMsg
 	done       chan struct{}
 	wg         sync.WaitGroup
 
-	offerMu sync.Mutex // serialises changes of offer records
+	offerMu   sync.Mutex // serialises changes of offer records
+	pickupMu  sync.Mutex // serialises pickups
+	requestMu sync.Mutex // serialises changes of request records
 
 	mu      sync.Mutex              // guards the fields below
 	changed chan struct{}           // closed and replaced on every change
 	reasons map[string]string       // thread id -> reason for our next problem report
 	sends   map[string][]chan error // thread id -> waiters for our next messages, in order
+	asking  map[didcomm.Pair]bool   // connections (by DIDs) UseMediator asks for mediation
 	closed  bool
 	closeMu sync.Mutex // serialises Close
 }
@@ -188,12 +206,14 @@ func New(w *wallet.Wallet, opts Options) (*Agent, error) {
 	a := &Agent{
 		w: w, opts: opts, in: in, client: client,
 		icActions:  make(chan service.DIDCommAction, 16),
+		ppActions:  make(chan service.DIDCommAction, 16),
 		didActions: make(chan service.DIDCommAction, 4),
 		didStates:  make(chan service.StateMsg, 64),
 		done:       make(chan struct{}),
 		changed:    make(chan struct{}),
 		reasons:    map[string]string{},
 		sends:      map[string][]chan error{},
+		asking:     map[didcomm.Pair]bool{},
 	}
 	if err := a.start(); err != nil {
 		_ = in.Stop()
@@ -214,7 +234,7 @@ func (a *Agent) start() error {
 	a.fw, err = didcomm.NewFramework(didcomm.Config{
 		Wallet: a.w, StatePrefix: stateStorePrefix, Inbound: a.in, Client: a.client, Loader: a.opts.Loader,
 		Guard: a.guardOptions(),
-	}, aries.WithProtocols(a.issueCredentialService()))
+	}, aries.WithProtocols(a.issueCredentialService(), a.presentProofService()))
 	if err != nil {
 		return err
 	}
@@ -222,8 +242,8 @@ func (a *Agent) start() error {
 	if err != nil {
 		return fmt.Errorf("aries context: %w", err)
 	}
-	if a.ic == nil {
-		return errors.New("aries did not initialise our issue-credential service")
+	if a.ic == nil || a.pp == nil {
+		return errors.New("aries did not initialise our issue-credential and present-proof services")
 	}
 	if a.oob, err = outofband.New(ctx); err != nil {
 		return fmt.Errorf("out-of-band client: %w", err)
@@ -234,8 +254,17 @@ func (a *Agent) start() error {
 	if a.conns, err = connection.NewLookup(ctx); err != nil {
 		return fmt.Errorf("connection store: %w", err)
 	}
+	if a.route, err = mediatorclient.New(ctx, mediatorclient.WithTimeout(a.opts.Timeout)); err != nil {
+		return fmt.Errorf("mediator client: %w", err)
+	}
+	if a.pickup, err = messagepickup.New(ctx); err != nil {
+		return fmt.Errorf("message pickup client: %w", err)
+	}
 	if err := a.ic.RegisterActionEvent(a.icActions); err != nil {
 		return fmt.Errorf("issue-credential events: %w", err)
+	}
+	if err := a.pp.RegisterActionEvent(a.ppActions); err != nil {
+		return fmt.Errorf("present-proof events: %w", err)
 	}
 	if err := a.didex.RegisterActionEvent(a.didActions); err != nil {
 		return fmt.Errorf("did exchange events: %w", err)
@@ -246,10 +275,18 @@ func (a *Agent) start() error {
 	if err := a.reconcile(); err != nil {
 		return err
 	}
+	if err := a.reconcileRequests(); err != nil {
+		return err
+	}
 	a.wg.Add(1)
 	go a.loop()
 	// Messages may come in only now that someone handles them.
-	return a.in.Serve()
+	if err := a.in.Serve(); err != nil {
+		return err
+	}
+	a.wg.Add(1)
+	go a.pickupOnStart()
+	return nil
 }
 
 // issueCredentialService registers our own issue-credential service: no
@@ -311,6 +348,7 @@ func (a *Agent) Close() error {
 	close(a.done)
 	a.wg.Wait()
 	_ = a.ic.UnregisterActionEvent(a.icActions)
+	_ = a.pp.UnregisterActionEvent(a.ppActions)
 	_ = a.didex.UnregisterActionEvent(a.didActions)
 	_ = a.didex.UnregisterMsgEvent(a.didStates)
 	errFw := a.fw.Close()
@@ -330,6 +368,8 @@ func (a *Agent) loop() {
 			return
 		case act := <-a.icActions:
 			a.handleAction(fromEvent(act))
+		case act := <-a.ppActions:
+			a.handleProofAction(fromEvent(act))
 		case act := <-a.didActions:
 			// The learner never invites anyone, so an exchange request is
 			// not one the learner started.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
+	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
 	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
 )
 
@@ -33,8 +34,16 @@ func (a *Agent) Connect(ctx context.Context, data []byte) (string, error) {
 	return a.ConnectInvitation(ctx, inv)
 }
 
-// ConnectInvitation is Connect for an invitation already parsed.
+// ConnectInvitation is Connect for an invitation already parsed. When the
+// learner uses a mediator (UseMediator), the new connection receives
+// through it.
 func (a *Agent) ConnectInvitation(ctx context.Context, inv *Invitation) (string, error) {
+	return a.connect(ctx, inv, true)
+}
+
+// connect runs DID Exchange on inv, through the mediator when viaMediator
+// and the learner has one.
+func (a *Agent) connect(ctx context.Context, inv *Invitation, viaMediator bool) (string, error) {
 	if inv == nil || inv.inv == nil {
 		return "", fmt.Errorf("connect: %w: no invitation", ErrInvalidInvitation)
 	}
@@ -50,7 +59,13 @@ func (a *Agent) ConnectInvitation(ctx context.Context, inv *Invitation) (string,
 	}
 	// aries keeps a reference to the invitation: hand it a copy.
 	cp := *inv.inv
-	connID, err := a.oob.AcceptInvitation(&cp, a.opts.Label)
+	var opts []outofband.MessageOption
+	if viaMediator {
+		if routers := a.routerConnections(); len(routers) > 0 {
+			opts = append(opts, outofband.WithRouterConnections(routers...))
+		}
+	}
+	connID, err := a.oob.AcceptInvitation(&cp, a.opts.Label, opts...)
 	if err != nil {
 		return "", fmt.Errorf("connect to %s: %w", who, err)
 	}

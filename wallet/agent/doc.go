@@ -31,8 +31,20 @@
 //   - While the wallet is locked (wallet.Lock) the agent cannot read its
 //     keys or stores: incoming messages are refused (the sender sees HTTP
 //     500) and calls fail with wallet.ErrLocked; after Unlock it carries on.
-//     Messages sent meanwhile are lost to the sender's retries until a
-//     mediator holds them (not built yet).
+//     Messages sent meanwhile are lost to the sender's retries unless a
+//     mediator holds them.
+//   - A verifier's present-proof 2.0 request with a DIF Presentation
+//     Exchange definition lands in the request inbox (Requests, Request:
+//     what each input descriptor asks and which credentials match; see
+//     presexch.go). Nothing is sent until Share, which answers with a
+//     presentation the wallet makes and the learner signs (wallet.Present)
+//     for the verifier's challenge and domain, BBS+ credentials derived to
+//     the fields asked where the request limits disclosure; DeclineRequest
+//     tells the verifier.
+//   - UseMediator registers the agent with a mediator (RFC 0211) from its
+//     invitation and keeps it in the wallet; connections made afterwards
+//     receive through it, and every start picks up (RFC 0212 batch pickup)
+//     what it held while the agent was stopped (Pickup; see mediator.go).
 //
 // # Workarounds for aries-framework-go v0.3.2
 //

@@ -10,17 +10,30 @@ import (
 // Dropped describes an inbound message the agent refused before aries
 // handled it (see Options.OnDrop). Its Reason wraps one of
 // didcomm.ErrNotAuthenticated, didcomm.ErrWrongSender, didcomm.ErrReplay,
-// didcomm.ErrExpired or didcomm.ErrMalformed, or is a failure to check (the
-// agent then refuses too).
+// didcomm.ErrExpired, didcomm.ErrMalformed or didcomm.ErrNotExpected, or is
+// a failure to check (the agent then refuses too).
 type Dropped = didcomm.Dropped
 
 // guardOptions are the inbound checks of the learner's agent (package
 // wallet/didcomm applies them to every message, before aries): only
 // authcrypt messages from a connection's own key, except DID Exchange;
-// no message id twice; nothing expired; and a message on the thread of an
-// offer in the inbox only from the connection the offer came on.
+// no message id twice; nothing expired; a message on the thread of an
+// offer or a presentation request in the inbox only from the connection it
+// came on; and a
+// mediator's messages only from the learner's mediator (see mediator.go).
 func (a *Agent) guardOptions() didcomm.GuardOptions {
-	return didcomm.GuardOptions{Threads: a.offerThread, OnDrop: a.opts.OnDrop}
+	return didcomm.GuardOptions{Threads: a.threadOwner, OnDrop: a.opts.OnDrop, Mediator: a.isMediator}
+}
+
+// threadOwner is the thread binding of the learner's agent: an offer's or
+// a presentation request's protocol instance belongs to the connection it
+// arrived on.
+func (a *Agent) threadOwner(piid string) (didcomm.Pair, bool, error) {
+	p, ok, err := a.offerThread(piid)
+	if ok || err != nil {
+		return p, ok, err
+	}
+	return a.requestThread(piid)
 }
 
 // offerThread is the thread binding of the learner's agent: an offer's

@@ -5,9 +5,11 @@ import (
 
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/presentproof"
 )
 
-// messenger wraps aries' Messenger for our issue-credential service. It adds
+// messenger wraps aries' Messenger for our issue-credential and
+// present-proof services. It adds
 // the learner's reason to problem reports (aries sends only a code) and
 // reports the outcome of every reply to whoever waits on its thread (aries
 // sends from a goroutine of its own and only logs failures).
@@ -33,7 +35,7 @@ func (m *messenger) ReplyToNested(msg service.DIDCommMsgMap, opts *service.Neste
 	if opts != nil {
 		thid = opts.ThreadID
 	}
-	if msg.Type() == issuecredential.ProblemReportMsgTypeV2 && thid != "" {
+	if (msg.Type() == issuecredential.ProblemReportMsgTypeV2 || msg.Type() == presentproof.ProblemReportMsgTypeV2) && thid != "" {
 		if reason := m.a.reason(thid); reason != "" {
 			desc, ok := msg["description"].(map[string]interface{})
 			if !ok {

@@ -21,8 +21,15 @@
 //     the key it was sent to, and by its thread where the owner binds
 //     threads, GuardOptions.Threads); no message id twice from one sender
 //     (remembered in memory and in the protocol-state store, so across a
-//     restart) and nothing past its ~timing.expires_time. NewFramework
-//     installs it (Inbound.Protect); an Inbound without one does not serve.
+//     restart) and nothing past its ~timing.expires_time; the messages only
+//     a mediator takes are refused (our agents use mediators, they are none)
+//     and a mediator's own messages are taken only from the connection the
+//     owner names (GuardOptions.Mediator). NewFramework installs it
+//     (Inbound.Protect); an Inbound without one does not serve.
+//   - aries' message pickup service (RFC 0212) hands the messages a batch
+//     delivers to the framework's handler, unchecked. NewFramework registers
+//     its own instance of that service, handing them to the guard instead,
+//     so a message held by a mediator is judged like one sent over HTTP.
 //   - aries v0.3.2's unpack code panics on a body that is a lone double
 //     quote (and on a quoted base64 of one); the Inbound refuses those
 //     before aries reads them and recovers any other panic of the unpack

@@ -6,8 +6,12 @@ import (
 	"net/http"
 
 	"github.com/hyperledger/aries-framework-go/pkg/crypto/tinkcrypto"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/dispatcher"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/messagepickup"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/transport"
 	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
+	"github.com/hyperledger/aries-framework-go/pkg/framework/aries/api"
 	"github.com/hyperledger/aries-framework-go/pkg/kms"
 	"github.com/hyperledger/aries-framework-go/spi/storage"
 	jsonld "github.com/piprate/json-gold/ld"
@@ -65,6 +69,7 @@ func NewFramework(cfg Config, extra ...aries.Option) (*aries.Aries, error) {
 		aries.WithInboundTransport(cfg.Inbound),
 		aries.WithOutboundTransports(out),
 		aries.WithJSONLDDocumentLoader(cfg.Loader),
+		aries.WithProtocols(guardedPickup(cfg.Inbound)),
 	}, extra...)
 	fw, err := aries.New(opts...)
 	if err != nil {
@@ -80,6 +85,46 @@ func NewFramework(cfg Config, extra ...aries.Option) (*aries.Aries, error) {
 	}
 	return fw, nil
 }
+
+// guardedPickup registers our own message pickup (RFC 0212) service: aries'
+// own, but handing the messages a batch delivers to the guarded handler (see
+// guard.go, rule 4) instead of the framework's, which would take them
+// unchecked. Options come before aries' defaults, so aries finds this one
+// first, both for the messages it dispatches and for the route service's
+// look-up by name; aries' default one is created too and never used.
+func guardedPickup(in *Inbound) api.ProtocolSvcCreator {
+	return api.ProtocolSvcCreator{
+		Create: func(api.Provider) (dispatcher.ProtocolService, error) {
+			return &messagepickup.Service{}, nil
+		},
+		Init: func(svc dispatcher.ProtocolService, prv api.Provider) error {
+			mp, ok := svc.(*messagepickup.Service)
+			if !ok {
+				return fmt.Errorf("message pickup service has type %T", svc)
+			}
+			if err := mp.Initialize(pickupProvider{Provider: prv, g: guarded{Provider: prv, in: in}}); err != nil {
+				return fmt.Errorf("message pickup service: %w", err)
+			}
+			return nil
+		},
+	}
+}
+
+// pickupProvider is the framework's provider with the guarded inbound
+// handler and the safe packager.
+type pickupProvider struct {
+	api.Provider
+	g guarded
+}
+
+// InboundMessageHandler returns the guard in front of the framework's
+// handler.
+func (p pickupProvider) InboundMessageHandler() transport.InboundMessageHandler {
+	return p.g.InboundMessageHandler()
+}
+
+// Packager returns the framework's packager, made safe (see safePackager).
+func (p pickupProvider) Packager() transport.Packager { return p.g.Packager() }
 
 // prefixed is a storage.Provider that puts a prefix before every store name.
 // Closing it does nothing: the underlying provider belongs to the wallet.

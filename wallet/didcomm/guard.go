@@ -12,6 +12,8 @@ import (
 	"github.com/btcsuite/btcutil/base58"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/mediator"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/messagepickup"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/transport"
 	vdrapi "github.com/hyperledger/aries-framework-go/pkg/framework/aries/api/vdr"
 	"github.com/hyperledger/aries-framework-go/pkg/store/connection"
@@ -53,7 +55,7 @@ import (
 //     packager already refuses plaintext. This covers issue-credential
 //     offers, credentials, acks and problem reports. Skillpass does not use
 //     the older Connections 1.0 protocol, so its messages get no exemption
-//     (in effect they are refused), nor do routing forwards (no mediator).
+//     (in effect they are refused), nor do routing forwards (see rule 4).
 //  2. The sender matches the connection. The key the envelope was
 //     decrypted with (ToKey) names our DID, the sender's key our DID
 //     store's DID for it; a connection with exactly these two DIDs must
@@ -75,6 +77,23 @@ import (
 //     without error: a sender may retry a message we refused (a locked
 //     wallet, say), and while the first copy is being handled a second is
 //     dropped.
+//
+//  4. Routing is one-way. Our agents use a mediator (RFC 0211, RFC 0212)
+//     but never are one: the messages only a mediator takes (a routing
+//     forward, mediate-request, keylist_update, batch-pickup,
+//     status-request) are dropped whoever sends them (ErrNotExpected):
+//     aries would otherwise store routes and queue messages for any
+//     connection that asks (its keylist_update needs no grant). The
+//     messages a mediator sends its client (mediate-grant,
+//     keylist_update_response, batch, status, noop) must pass rules 1-3 and
+//     come from a connection the owner names as its mediator
+//     (GuardOptions.Mediator; without it they are dropped, ErrNotExpected).
+//     The messages a batch delivers are each unpacked and pass this same
+//     guard (NewFramework gives aries' message pickup service the guarded
+//     handler): a message the mediator holds for us is judged by its own
+//     sender's envelope, exactly as if it had come over HTTP, so a mediator
+//     (or anyone who can reach it: forwards are anonymous) cannot slip
+//     anything past rules 1-3 or replay what it delivered before.
 //
 // Messages older than ReplayWindow that carry no expiry are not
 // remembered: the protocol state (an offer already answered) is then the
@@ -105,6 +124,9 @@ var (
 	ErrExpired = errors.New("the message has expired")
 	// ErrMalformed: the message cannot be read, or lacks an id.
 	ErrMalformed = errors.New("the message is malformed")
+	// ErrNotExpected: the message belongs to a role this agent does not
+	// play (a mediator's), or to a mediator the owner does not use.
+	ErrNotExpected = errors.New("this agent does not take this kind of message")
 	// ErrUnprotected: an Inbound without a guard was asked to serve.
 	ErrUnprotected = errors.New("the inbound transport has no guard (call Protect)")
 )
@@ -135,7 +157,7 @@ type ThreadOwner func(piid string) (owner Pair, ok bool, err error)
 
 // Dropped describes a message the guard refused. Reason wraps one of
 // ErrNotAuthenticated, ErrWrongSender, ErrReplay, ErrExpired, ErrMalformed,
-// or is a failure to look something up (the guard then refuses too).
+// ErrNotExpected, or is a failure to look something up (the guard then refuses too).
 type Dropped struct {
 	ID     string // the message id, when it has one
 	Type   string // the message type, when it has one
@@ -146,6 +168,12 @@ type Dropped struct {
 type GuardOptions struct {
 	// Threads, when set, binds threads to connections (rule 2).
 	Threads ThreadOwner
+	// Mediator, when set, reports whether a connection is one the owner
+	// uses (or is asking to use) as its mediator: only such a connection
+	// may send the messages of a mediator to its client (rule 4). An error
+	// makes the guard refuse the message. Without it, those messages are
+	// refused.
+	Mediator func(conn Pair) (bool, error)
 	// OnDrop, when set, is called for every refused message, from the
 	// goroutine handling the request. It must return quickly.
 	OnDrop func(Dropped)
@@ -287,11 +315,17 @@ func (g *guard) inspect(env *transport.Envelope, now time.Time) (inspected, erro
 	if establishesConnection(in.typ) {
 		return in, nil
 	}
+	if mediatorOnly(in.typ) {
+		return in, fmt.Errorf("%w: %s is for a mediator, and this agent is none", ErrNotExpected, in.typ)
+	}
 	if len(env.FromKey) == 0 {
 		return in, ErrNotAuthenticated
 	}
 	peer, err := g.connectionOf(env)
 	if err != nil {
+		return in, err
+	}
+	if err := g.checkMediator(in.typ, peer); err != nil {
 		return in, err
 	}
 	if err := g.checkThread(msg, peer); err != nil {
@@ -305,6 +339,52 @@ func (g *guard) inspect(env *transport.Envelope, now time.Time) (inspected, erro
 // the protocol that makes connections (DID Exchange 1.0).
 func establishesConnection(typ string) bool {
 	return strings.HasPrefix(typ, didexchange.PIURI+"/")
+}
+
+// Message types of RFC 0211 (coordinate-mediation 1.0), RFC 0212 (pickup
+// 1.0) and RFC 0094 (forward), by the side that receives them.
+var (
+	// toMediator are the messages only a mediator takes.
+	toMediator = map[string]bool{
+		service.ForwardMsgType:             true,
+		service.ForwardMsgTypeV2:           true,
+		mediator.RequestMsgType:            true,
+		mediator.KeylistUpdateMsgType:      true,
+		messagepickup.BatchPickupMsgType:   true,
+		messagepickup.StatusRequestMsgType: true,
+	}
+	// fromMediator are the messages a mediator sends its client.
+	fromMediator = map[string]bool{
+		mediator.GrantMsgType:                 true,
+		mediator.KeylistUpdateResponseMsgType: true,
+		messagepickup.BatchMsgType:            true,
+		messagepickup.StatusMsgType:           true,
+		messagepickup.NoopMsgType:             true,
+	}
+)
+
+// mediatorOnly reports whether a message of type typ is one only a
+// mediator takes (rule 4).
+func mediatorOnly(typ string) bool { return toMediator[typ] }
+
+// checkMediator checks that a message a mediator sends its client comes
+// from a connection the owner uses as its mediator (rule 4). Other
+// messages pass.
+func (g *guard) checkMediator(typ string, peer Pair) error {
+	if !fromMediator[typ] {
+		return nil
+	}
+	if g.opts.Mediator == nil {
+		return fmt.Errorf("%w: %s, and this agent uses no mediator", ErrNotExpected, typ)
+	}
+	ok, err := g.opts.Mediator(peer)
+	if err != nil {
+		return fmt.Errorf("check mediator %s: %w", peer.ConnectionID, err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s from connection %s, which is not this agent's mediator", ErrNotExpected, typ, peer.ConnectionID)
+	}
+	return nil
 }
 
 // connectionOf returns the connection an authenticated envelope belongs to:

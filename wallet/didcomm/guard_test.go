@@ -3,6 +3,7 @@ package didcomm
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/mediator"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/messagepickup"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/transport"
 	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
@@ -222,8 +225,8 @@ func TestGuardHandle(t *testing.T) {
 		{name: "expired", env: &transport.Envelope{Message: msg(exchange, "x2", map[string]any{"~timing": map[string]any{"expires_time": "2026-03-01T11:59:59Z"}})}, want: ErrExpired},
 		{name: "expires now", env: &transport.Envelope{Message: msg(exchange, "x3", map[string]any{"~timing": map[string]any{"expires_time": "2026-03-01T12:00:00Z"}})}, want: ErrExpired},
 		{name: "anoncrypt offer", env: &transport.Envelope{Message: msg(offer, "x4", nil), ToKey: pub}, want: ErrNotAuthenticated},
-		{name: "authcrypt offer, no connection", env: &transport.Envelope{Message: msg(offer, "x5", nil), FromKey: pub, ToKey: pub}, want: ErrWrongSender},
-		{name: "authcrypt offer, unknown recipient", env: &transport.Envelope{Message: msg(offer, "x6", nil), FromKey: pub}, want: ErrWrongSender},
+		{name: "authcryptt offer, no connection", env: &transport.Envelope{Message: msg(offer, "x5", nil), FromKey: pub, ToKey: pub}, want: ErrWrongSender},
+		{name: "authcryptt offer, unknown recipient", env: &transport.Envelope{Message: msg(offer, "x6", nil), FromKey: pub}, want: ErrWrongSender},
 		{name: "Connections 1.0, anoncrypt", env: &transport.Envelope{Message: msg("https://didcomm.org/connections/1.0/request", "x10", nil), ToKey: pub}, want: ErrNotAuthenticated},
 		{name: "DID exchange, anoncrypt", env: &transport.Envelope{Message: msg(exchange, "x7", nil), ToKey: pub}, reached: true},
 		{name: "its replay", env: &transport.Envelope{Message: msg(exchange, "x7", nil), ToKey: pub}, want: ErrReplay},
@@ -277,4 +280,90 @@ func TestServeNeedsGuard(t *testing.T) {
 	require.Error(t, in.Protect(nil, GuardOptions{}))
 	require.NoError(t, in.Protect(ctx, GuardOptions{}))
 	require.NoError(t, in.Serve())
+}
+
+// TestGuardRouting: the messages only a mediator takes are dropped whoever
+// sends them (rule 4); a mediator's messages to its client pass rules 1-3
+// first.
+func TestGuardRouting(t *testing.T) {
+	var dropped []Dropped
+	tf := newTestFramework(t, GuardOptions{
+		OnDrop:   func(d Dropped) { dropped = append(dropped, d) },
+		Mediator: func(Pair) (bool, error) { return true, nil },
+	})
+	pub, err := fingerprint.PubKeyFromDIDKey(tf.key)
+	require.NoError(t, err)
+	tests := []struct {
+		name      string
+		typ       string
+		authcrypt bool
+		want      error
+	}{
+		{name: "forward, anoncrypt", typ: service.ForwardMsgType, want: ErrNotExpected},
+		{name: "forward, authcryptt", typ: service.ForwardMsgType, authcrypt: true, want: ErrNotExpected},
+		{name: "forward v2", typ: service.ForwardMsgTypeV2, authcrypt: true, want: ErrNotExpected},
+		{name: "mediate-request", typ: mediator.RequestMsgType, authcrypt: true, want: ErrNotExpected},
+		{name: "keylist_update", typ: mediator.KeylistUpdateMsgType, authcrypt: true, want: ErrNotExpected},
+		{name: "batch-pickup", typ: messagepickup.BatchPickupMsgType, authcrypt: true, want: ErrNotExpected},
+		{name: "status-request", typ: messagepickup.StatusRequestMsgType, authcrypt: true, want: ErrNotExpected},
+		{name: "grant, anoncrypt", typ: mediator.GrantMsgType, want: ErrNotAuthenticated},
+		{name: "batch, anoncrypt", typ: messagepickup.BatchMsgType, want: ErrNotAuthenticated},
+		{name: "batch, no connection", typ: messagepickup.BatchMsgType, authcrypt: true, want: ErrWrongSender},
+		{name: "keylist_update_response, no connection", typ: mediator.KeylistUpdateResponseMsgType, authcrypt: true, want: ErrWrongSender},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := &transport.Envelope{ToKey: pub}
+			if tc.authcrypt {
+				env.FromKey = pub
+			}
+			env.Message, err = json.Marshal(map[string]any{"@type": tc.typ, "@id": fmt.Sprintf("r%d", i)})
+			require.NoError(t, err)
+			before := len(dropped)
+			reached := false
+			err := tf.g.handle(env, func(*transport.Envelope) error { reached = true; return nil })
+			require.ErrorIs(t, err, tc.want)
+			require.False(t, reached)
+			require.Len(t, dropped, before+1)
+			require.Equal(t, tc.typ, dropped[before].Type)
+		})
+	}
+}
+
+// TestCheckMediator: a mediator's message to its client passes only from
+// the connection the owner names as its mediator.
+func TestCheckMediator(t *testing.T) {
+	peer := Pair{MyDID: "did:peer:me", TheirDID: "did:peer:med", ConnectionID: "c-med"}
+	lookup := errors.New("wallet locked")
+	only := func(id string) func(Pair) (bool, error) {
+		return func(p Pair) (bool, error) { return p.ConnectionID == id, nil }
+	}
+	tests := []struct {
+		name     string
+		typ      string
+		mediator func(Pair) (bool, error)
+		want     error
+	}{
+		{name: "grant from the mediator", typ: mediator.GrantMsgType, mediator: only("c-med")},
+		{name: "batch from the mediator", typ: messagepickup.BatchMsgType, mediator: only("c-med")},
+		{name: "status from the mediator", typ: messagepickup.StatusMsgType, mediator: only("c-med")},
+		{name: "grant from another connection", typ: mediator.GrantMsgType, mediator: only("c-other"), want: ErrNotExpected},
+		{name: "batch from another connection", typ: messagepickup.BatchMsgType, mediator: only("c-other"), want: ErrNotExpected},
+		{name: "keylist response, no mediator used", typ: mediator.KeylistUpdateResponseMsgType, want: ErrNotExpected},
+		{name: "noop, no mediator used", typ: messagepickup.NoopMsgType, want: ErrNotExpected},
+		{name: "look-up fails", typ: messagepickup.BatchMsgType, mediator: func(Pair) (bool, error) { return false, lookup }, want: lookup},
+		{name: "other protocols pass", typ: issuecredential.OfferCredentialMsgTypeV2, mediator: only("c-other")},
+		{name: "other protocols pass without a mediator", typ: issuecredential.OfferCredentialMsgTypeV2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &guard{opts: GuardOptions{Mediator: tc.mediator}}
+			err := g.checkMediator(tc.typ, peer)
+			if tc.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
 }

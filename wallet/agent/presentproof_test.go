@@ -1,0 +1,498 @@
+package agent
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/aries-framework-go/component/storageutil/mem"
+	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
+	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
+	"github.com/hyperledger/aries-framework-go/pkg/crypto/primitive/bbs12381g2pub"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/dispatcher"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/decorator"
+	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
+	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/presentproof"
+	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
+	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/jsonld"
+	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/proof"
+	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/signer"
+	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite"
+	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite/bbsblssignature2020"
+	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
+	"github.com/hyperledger/aries-framework-go/pkg/framework/aries/api"
+	"github.com/stretchr/testify/require"
+
+	"github.com/skillpass/skillpass/did"
+	"github.com/skillpass/skillpass/wallet/didcomm"
+	"github.com/skillpass/skillpass/wallet/verify"
+)
+
+// testVerifier is a verifier agent built directly on aries with in-memory
+// stores: aries' present-proof service without middleware (its default one
+// parses presentations with aries' own verifier), sending requests and
+// keeping the presentations and problem reports it receives.
+type testVerifier struct {
+	fw    *aries.Aries
+	in    *didcomm.Inbound
+	oob   *outofband.Client
+	didex *didexchange.Client
+	pp    *presentproof.Service
+
+	quit chan struct{}
+	wg   sync.WaitGroup
+
+	mu        sync.Mutex
+	connected map[string]string // invitation id -> connection id
+	received  map[string][]byte // piid -> the presentation received
+	problems  map[string]string // piid -> problem report description (JSON)
+}
+
+func newVerifier(t testing.TB) *testVerifier {
+	t.Helper()
+	in, err := listen("127.0.0.1:0", "")
+	require.NoError(t, err)
+	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(didcomm.NewHTTPClient()))
+	require.NoError(t, err)
+	v := &testVerifier{
+		in: in, quit: make(chan struct{}),
+		connected: map[string]string{}, received: map[string][]byte{}, problems: map[string]string{},
+	}
+	v.fw, err = aries.New(
+		aries.WithStoreProvider(mem.NewProvider()),
+		aries.WithProtocolStateStoreProvider(mem.NewProvider()),
+		aries.WithInboundTransport(in),
+		aries.WithOutboundTransports(out),
+		aries.WithJSONLDDocumentLoader(testLoader(t)),
+		aries.WithProtocols(api.ProtocolSvcCreator{
+			Create: func(api.Provider) (dispatcher.ProtocolService, error) { return &presentproof.Service{}, nil },
+			Init: func(svc dispatcher.ProtocolService, prv api.Provider) error {
+				v.pp = svc.(*presentproof.Service)
+				return v.pp.Initialize(prv)
+			},
+		}),
+	)
+	require.NoError(t, err)
+	ctx, err := v.fw.Context()
+	require.NoError(t, err)
+	require.NoError(t, in.Protect(ctx, didcomm.GuardOptions{}))
+	v.oob, err = outofband.New(ctx)
+	require.NoError(t, err)
+	v.didex, err = didexchange.New(ctx)
+	require.NoError(t, err)
+	didActs := make(chan service.DIDCommAction, 8)
+	didStates := make(chan service.StateMsg, 64)
+	ppActs := make(chan service.DIDCommAction, 8)
+	require.NoError(t, v.didex.RegisterActionEvent(didActs))
+	require.NoError(t, v.didex.RegisterMsgEvent(didStates))
+	require.NoError(t, v.pp.RegisterActionEvent(ppActs))
+	v.wg.Add(1)
+	go func() {
+		defer v.wg.Done()
+		for {
+			select {
+			case <-v.quit:
+				return
+			case act := <-didActs:
+				act.Continue(nil)
+			case st := <-didStates:
+				if st.Type == service.PostState && st.StateID == didexsvc.StateIDCompleted {
+					if p, ok := st.Properties.(interface {
+						ConnectionID() string
+						InvitationID() string
+					}); ok {
+						v.mu.Lock()
+						v.connected[p.InvitationID()] = p.ConnectionID()
+						v.mu.Unlock()
+					}
+				}
+			case act := <-ppActs:
+				v.handle(act)
+			}
+		}
+	}()
+	require.NoError(t, in.Serve())
+	t.Cleanup(func() {
+		_ = v.in.Stop()
+		close(v.quit)
+		v.wg.Wait()
+		_ = v.fw.Close()
+	})
+	return v
+}
+
+// handle keeps what a present-proof message brings and continues.
+func (v *testVerifier) handle(act service.DIDCommAction) {
+	piid := ""
+	if p, ok := act.Properties.(interface{ PIID() string }); ok {
+		piid = p.PIID()
+	}
+	switch act.Message.Type() {
+	case presentproof.PresentationMsgTypeV2:
+		var pres presentproof.PresentationV2
+		if err := act.Message.Decode(&pres); err == nil && len(pres.PresentationsAttach) == 1 &&
+			len(pres.Formats) == 1 && pres.Formats[0].Format == pexSubmissionFormat {
+			if raw, err := pres.PresentationsAttach[0].Data.Fetch(); err == nil {
+				v.mu.Lock()
+				v.received[piid] = raw
+				v.mu.Unlock()
+			}
+		}
+	case presentproof.ProblemReportMsgTypeV2:
+		var pr struct {
+			Description json.RawMessage `json:"description"`
+		}
+		_ = act.Message.Decode(&pr)
+		v.mu.Lock()
+		v.problems[piid] = string(pr.Description)
+		v.mu.Unlock()
+	}
+	act.Continue(nil)
+}
+
+// connect connects learner l to the verifier.
+func (v *testVerifier) connect(t testing.TB, l *learner) string {
+	t.Helper()
+	inv, err := v.oob.CreateInvitation(nil, outofband.WithLabel("Example Employer"),
+		outofband.WithHandshakeProtocols(didexsvc.PIURI))
+	require.NoError(t, err)
+	raw, err := json.Marshal(inv)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err = l.a.Connect(ctx, []byte("https://employer.example/?oob="+base64.RawURLEncoding.EncodeToString(raw)))
+	require.NoError(t, err)
+	var conn string
+	require.Eventually(t, func() bool {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		conn = v.connected[inv.ID]
+		return conn != ""
+	}, 15*time.Second, 10*time.Millisecond)
+	return conn
+}
+
+// request sends a present-proof 2.0 request with a Presentation Exchange
+// definition and returns its piid.
+func (v *testVerifier) request(t testing.TB, connID string, def map[string]any, challenge, domain string) string {
+	t.Helper()
+	conn, err := v.didex.GetConnection(connID)
+	require.NoError(t, err)
+	payload := map[string]any{
+		"options":                 map[string]any{"challenge": challenge, "domain": domain},
+		"presentation_definition": def,
+	}
+	msg := &presentproof.RequestPresentationV2{
+		Type:        presentproof.RequestPresentationMsgTypeV2,
+		Comment:     "Please show your badge",
+		WillConfirm: true,
+		Formats:     []presentproof.Format{{AttachID: "pd", Format: pexDefinitionFormat}},
+		RequestPresentationsAttach: []decorator.Attachment{{
+			ID: "pd", MimeType: "application/json", Data: decorator.AttachmentData{JSON: payload},
+		}},
+	}
+	piid, err := v.pp.HandleOutbound(service.NewDIDCommMsgMap(msg), conn.MyDID, conn.TheirDID)
+	require.NoError(t, err)
+	return piid
+}
+
+// presentation waits for the presentation of request piid.
+func (v *testVerifier) presentation(t testing.TB, piid string) []byte {
+	t.Helper()
+	var got []byte
+	require.Eventually(t, func() bool {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		got = v.received[piid]
+		return got != nil
+	}, 15*time.Second, 10*time.Millisecond, "no presentation for %s", piid)
+	return got
+}
+
+// waitRequest waits until request piid is in the learner's inbox.
+func waitRequest(t testing.TB, a *Agent, piid string) *Request {
+	t.Helper()
+	var got *Request
+	require.Eventually(t, func() bool {
+		r, err := a.Request(piid)
+		if err != nil {
+			return false
+		}
+		got = r
+		return true
+	}, 15*time.Second, 10*time.Millisecond, "request %s never arrived", piid)
+	return got
+}
+
+// badgeDefinition asks for an Open Badge whose achievement is named
+// achievement; limit is its limit_disclosure.
+func badgeDefinition(achievement, limit string) map[string]any {
+	constraints := map[string]any{
+		"fields": []any{
+			map[string]any{
+				"path":    []any{"$.credentialSubject.achievement.name", "$.vc.credentialSubject.achievement.name"},
+				"purpose": "We check that you completed the course",
+				"filter":  map[string]any{"type": "string", "const": achievement},
+			},
+			map[string]any{
+				"path":   []any{"$.type"},
+				"filter": map[string]any{"type": "array", "contains": map[string]any{"const": "OpenBadgeCredential"}},
+			},
+		},
+	}
+	if limit != "" {
+		constraints["limit_disclosure"] = limit
+	}
+	return map[string]any{
+		"id": "hiring-1", "name": "Hiring check", "purpose": "To confirm your training",
+		"input_descriptors": []any{map[string]any{
+			"id": "badge", "name": achievement + " badge", "purpose": "Proof of " + achievement,
+			"constraints": constraints,
+		}},
+	}
+}
+
+// verifyPresentation verifies raw with package verify for challenge and
+// domain.
+func verifyPresentation(t testing.TB, raw []byte, challenge, domain string) *verify.Result {
+	t.Helper()
+	v, err := verify.New(verify.Options{Challenge: challenge, Domain: domain, Loader: testLoader(t)})
+	require.NoError(t, err)
+	res, err := v.Verify(context.Background(), raw)
+	require.NoError(t, err)
+	return res
+}
+
+// TestShareEd25519: a verifier's request lands in the request inbox with
+// what it asks and the matching credential; nothing is sent before Share;
+// the presentation the verifier receives verifies, with its challenge and
+// domain and not with others, and holds the whole credential.
+func TestShareEd25519(t *testing.T) {
+	is := newIssuer(t)
+	ver := newVerifier(t)
+	l := newLearner(t, Options{})
+	_, offer := connectAndOffer(t, is, l, 31)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stored, err := l.a.Accept(ctx, offer)
+	require.NoError(t, err)
+	conn := ver.connect(t, l)
+
+	const challenge, domain = "c-81f2a7", "employer.example"
+	piid := ver.request(t, conn, badgeDefinition("Teamwork", ""), challenge, domain)
+	r := waitRequest(t, l.a, piid)
+	require.Equal(t, RequestPending, r.State)
+	require.Equal(t, "Example Employer", r.From)
+	require.Equal(t, "Please show your badge", r.Comment)
+	require.Equal(t, "Hiring check", r.Name)
+	require.Equal(t, "To confirm your training", r.Purpose)
+	require.Equal(t, challenge, r.Challenge)
+	require.Equal(t, domain, r.Domain)
+	require.Len(t, r.Descriptors, 1)
+	d := r.Descriptors[0]
+	require.Equal(t, "Teamwork badge", d.Name)
+	require.Len(t, d.Fields, 2)
+	require.Equal(t, "We check that you completed the course", d.Fields[0].Purpose)
+	require.Len(t, d.Matches, 1)
+	require.Equal(t, stored.CredentialID, d.Matches[0].CredentialID)
+	require.False(t, d.Matches[0].Selective)
+	require.Equal(t, []string{"credentialSubject.achievement.name", "type"}, d.Matches[0].Claims)
+	list, err := l.a.Requests()
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	ver.mu.Lock()
+	require.Empty(t, ver.received, "nothing is sent before the learner shares")
+	ver.mu.Unlock()
+
+	got, err := l.a.Share(ctx, piid[:8], nil)
+	require.NoError(t, err)
+	require.Equal(t, RequestShared, got.State)
+	require.NotEmpty(t, got.PresentationID)
+	raw := ver.presentation(t, piid)
+
+	res := verifyPresentation(t, raw, challenge, domain)
+	require.True(t, res.Verified, "%+v", res)
+	require.Equal(t, verify.KindPresentation, res.Kind)
+	require.Len(t, res.Credentials, 1)
+	require.True(t, res.Credentials[0].Verified)
+	for _, wrong := range [][2]string{{"c-other", domain}, {challenge, "other.example"}} {
+		require.False(t, verifyPresentation(t, raw, wrong[0], wrong[1]).Verified, "bound to %v", wrong)
+	}
+	var vp map[string]any
+	require.NoError(t, json.Unmarshal(raw, &vp))
+	require.Equal(t, got.PresentationID, vp["id"])
+	require.Contains(t, string(raw), "Collaborates within a group.", "the whole credential is shown")
+
+	_, err = l.a.Share(ctx, piid, nil)
+	require.ErrorIs(t, err, ErrRequestAnswered)
+	list, err = l.a.Requests()
+	require.NoError(t, err)
+	require.Empty(t, list)
+}
+
+// TestShareRefusals: a request no credential satisfies, and one requiring
+// limited disclosure of a credential that can only be shown whole, cannot
+// be answered (nothing is sent, the request stays); declining tells the
+// verifier the learner's reason.
+func TestShareRefusals(t *testing.T) {
+	is := newIssuer(t)
+	ver := newVerifier(t)
+	l := newLearner(t, Options{})
+	_, offer := connectAndOffer(t, is, l, 32)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := l.a.Accept(ctx, offer)
+	require.NoError(t, err)
+	conn := ver.connect(t, l)
+
+	none := ver.request(t, conn, badgeDefinition("Leadership", ""), "c1", "")
+	r := waitRequest(t, l.a, none)
+	require.Empty(t, r.Descriptors[0].Matches)
+	_, err = l.a.Share(ctx, none, nil)
+	require.ErrorIs(t, err, ErrCannotAnswer)
+	require.ErrorContains(t, err, "no credential in the wallet satisfies")
+
+	limited := ver.request(t, conn, badgeDefinition("Teamwork", "required"), "c2", "")
+	r = waitRequest(t, l.a, limited)
+	require.Len(t, r.Descriptors[0].Matches, 1)
+	require.NotEmpty(t, r.Descriptors[0].Matches[0].Problem)
+	_, err = l.a.Share(ctx, limited, nil)
+	require.ErrorIs(t, err, ErrCannotAnswer)
+	require.ErrorContains(t, err, "can only be shown whole")
+	_, err = l.a.Share(ctx, limited, Selection{"badge": "0000000000000000"})
+	require.ErrorIs(t, err, ErrCannotAnswer)
+	_, err = l.a.Share(ctx, limited, Selection{"other": "x"})
+	require.ErrorIs(t, err, ErrCannotAnswer)
+
+	pending, err := l.a.Requests()
+	require.NoError(t, err)
+	require.Len(t, pending, 2, "refused shares leave the requests in the inbox")
+	ver.mu.Lock()
+	require.Empty(t, ver.received)
+	ver.mu.Unlock()
+
+	require.NoError(t, l.a.DeclineRequest(ctx, limited, "I only share whole badges"))
+	require.Eventually(t, func() bool {
+		ver.mu.Lock()
+		defer ver.mu.Unlock()
+		return ver.problems[limited] != ""
+	}, 15*time.Second, 10*time.Millisecond)
+	ver.mu.Lock()
+	desc := ver.problems[limited]
+	ver.mu.Unlock()
+	require.Contains(t, desc, `"code":"rejected"`)
+	require.Contains(t, desc, "I only share whole badges")
+	require.ErrorIs(t, l.a.DeclineRequest(ctx, limited, ""), ErrRequestAnswered)
+	_, err = l.a.Request("zz")
+	require.ErrorIs(t, err, ErrNoRequest)
+}
+
+// bbsKey is a BLS12-381 G2 issuer key that signs BbsBlsSignature2020.
+type bbsKey struct {
+	priv []byte
+	did  string
+}
+
+func (k bbsKey) Sign(data []byte) ([]byte, error) {
+	var msgs [][]byte
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) != "" {
+			msgs = append(msgs, []byte(line))
+		}
+	}
+	return bbs12381g2pub.New().Sign(msgs, k.priv)
+}
+
+func (k bbsKey) Alg() string { return "" }
+
+// importBBSBadge signs a BBS+ Open Badge about the learner's did:key and
+// imports it; it returns the record id.
+func importBBSBadge(t testing.TB, l *learner) string {
+	t.Helper()
+	pub, priv, err := bbs12381g2pub.GenerateKeyPair(sha256.New, bytes.Repeat([]byte{7}, 32))
+	require.NoError(t, err)
+	pubRaw, err := pub.Marshal()
+	require.NoError(t, err)
+	privRaw, err := priv.Marshal()
+	require.NoError(t, err)
+	d, err := did.NewKey(did.BLS12381G2, pubRaw)
+	require.NoError(t, err)
+	key := bbsKey{priv: privRaw, did: d}
+	me, err := l.w.Identity(did.Ed25519)
+	require.NoError(t, err)
+	vc := map[string]any{
+		"@context":     []any{ctxVC1, ctxOB30, "https://w3id.org/security/bbs/v1"},
+		"id":           "urn:uuid:5d0c3b1e-2f4a-4c8e-9b7d-6a1e0f2c3d4b",
+		"type":         []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":       d,
+		"issuanceDate": "2025-09-01T09:00:00Z",
+		"name":         "Forklift Safety Badge",
+		"credentialSubject": map[string]any{
+			"id":   me.DID,
+			"type": []any{"AchievementSubject"},
+			"achievement": map[string]any{
+				"id":          "urn:uuid:0e4f6a2b-8c1d-4e3f-a5b6-7c8d9e0f1a2b",
+				"type":        []any{"Achievement"},
+				"name":        "Forklift Safety",
+				"description": "Operates a forklift safely.",
+				"criteria":    map[string]any{"id": "urn:uuid:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "narrative": "Practical exam."},
+			},
+			"licenseNumber": "FL-2025-0099",
+		},
+	}
+	raw, err := json.Marshal(vc)
+	require.NoError(t, err)
+	created := time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC)
+	unlock := verify.LockBBS()
+	signed, err := signer.New(bbsblssignature2020.New(suite.WithSigner(key))).Sign(&signer.Context{
+		SignatureType: "BbsBlsSignature2020", SignatureRepresentation: proof.SignatureProofValue,
+		Created: &created, VerificationMethod: d + "#" + strings.TrimPrefix(d, "did:key:"), Purpose: "assertionMethod",
+	}, raw, jsonld.WithDocumentLoader(testLoader(t)))
+	unlock()
+	require.NoError(t, err)
+	res, err := l.w.Import(context.Background(), "bbs.json", signed)
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	require.Nil(t, res[0].Rejected)
+	return res[0].ID
+}
+
+// TestShareDerived: for a request that requires limited disclosure, a BBS+
+// credential is derived to show the fields asked: the presentation
+// verifies and the claims not asked for are not in it.
+func TestShareDerived(t *testing.T) {
+	ver := newVerifier(t)
+	l := newLearner(t, Options{})
+	id := importBBSBadge(t, l)
+	conn := ver.connect(t, l)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	const challenge = "c-bbs-1"
+	piid := ver.request(t, conn, badgeDefinition("Forklift Safety", "required"), challenge, "")
+	r := waitRequest(t, l.a, piid)
+	require.Len(t, r.Descriptors[0].Matches, 1)
+	m := r.Descriptors[0].Matches[0]
+	require.Equal(t, id, m.CredentialID)
+	require.True(t, m.Selective)
+	require.Empty(t, m.Problem)
+
+	_, err := l.a.Share(ctx, piid, Selection{"badge": id[:6]})
+	require.NoError(t, err)
+	raw := ver.presentation(t, piid)
+	res := verifyPresentation(t, raw, challenge, "")
+	require.True(t, res.Verified, "%+v", res)
+	require.Len(t, res.Credentials, 1)
+	require.True(t, res.Credentials[0].Verified, "%+v", res.Credentials[0])
+	require.Contains(t, string(raw), "Forklift Safety")
+	for _, hidden := range []string{"FL-2025-0099", "Operates a forklift safely.", "Practical exam."} {
+		require.NotContains(t, string(raw), hidden, "not asked for, not shown")
+	}
+}
