@@ -36,6 +36,9 @@ const (
 	ActionDelete  Action = "delete"
 	ActionBackup  Action = "backup"
 	ActionRestore Action = "restore"
+	// ActionSettings is a change to the learner's settings (a skill's
+	// passport category); the entry names the setting, never a claim.
+	ActionSettings Action = "settings"
 )
 
 // Outcomes of an action.
@@ -44,7 +47,7 @@ const (
 	OutcomeDuplicate = "duplicate" // an import found it already there
 	OutcomeRejected  = "rejected"  // an import refused it (Detail names the failed check)
 	OutcomeFailed    = "failed"    // the attempt failed (Detail says how)
-	OutcomeDone      = "done"      // a deletion, backup or restore happened
+	OutcomeDone      = "done"      // a deletion, backup, restore or settings change happened
 )
 
 // ErrActivityBroken is wrapped by the error Activity returns when the

@@ -7,6 +7,8 @@ import (
 
 	"github.com/skillpass/skillpass/passport"
 	"github.com/skillpass/skillpass/wallet/store"
+	"github.com/skillpass/skillpass/wallet/verify"
+	"github.com/skillpass/skillpass/wallet/verify/opencerts"
 )
 
 // bucketPassport holds each stored credential normalised for the skills
@@ -17,9 +19,18 @@ const bucketPassport = "passport-records"
 // passportRecord normalises a stored credential for the passport.
 func passportRecord(rec *Record) ([]byte, error) {
 	raw := []byte(rec.Raw)
-	if len(rec.Result.Expanded) > 0 {
+	switch {
+	case len(rec.Result.Expanded) > 0:
 		// An Open Badges 2.0 badge class and issuer, as the verifier obtained them.
 		raw = rec.Result.Expanded
+	case rec.Format == verify.FormatOpenCerts:
+		// The passport reads an OpenCerts certificate's data without its
+		// salts (passport imports nothing of ours).
+		revealed, err := revealOpenCerts(raw)
+		if err != nil {
+			return nil, err
+		}
+		raw = revealed
 	}
 	pr, err := passport.Normalize(passport.Credential{
 		RecordID:   rec.ID,
@@ -55,13 +66,34 @@ func verdictOf(s Summary) passport.Verdict {
 		Validity:    s.Checks.Validity,
 		Status:      s.Checks.Status,
 		IssuerCheck: s.Checks.Issuer,
+		Anchor:      s.Checks.Anchor,
 	}
+}
+
+// revealOpenCerts returns the data of an OpenCerts (OpenAttestation v2)
+// document with its salts taken off, as JSON; fields the holder obfuscated
+// are absent.
+func revealOpenCerts(raw []byte) ([]byte, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("read opencerts document: %w", err)
+	}
+	data, err := opencerts.Reveal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("reveal opencerts document: %w", err)
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("reveal opencerts document: %w", err)
+	}
+	return b, nil
 }
 
 // Passport builds the learner's skills passport from every stored
 // credential, with each credential's latest verdict. Records stored by an
 // older Skillpass (another passport.RecordVersion) are normalised again from
-// the credential.
+// the credential. The learner's stored category overrides (SetCategory)
+// apply, under opts.Overrides: where both name a skill, opts wins.
 func (w *Wallet) Passport(opts passport.Options) (*passport.Passport, error) {
 	release, err := w.use()
 	if err != nil {
@@ -69,7 +101,12 @@ func (w *Wallet) Passport(opts passport.Options) (*passport.Passport, error) {
 	}
 	defer release()
 	var entries []passport.Entry
+	var stored map[string]passport.Category
 	err = w.db.View(func(tx *store.Tx) error {
+		var err error
+		if stored, err = categoryOverridesIn(tx); err != nil {
+			return err
+		}
 		return tx.ForEach(bucketIndex, func(id string, v []byte) error {
 			var s Summary
 			if err := json.Unmarshal(v, &s); err != nil {
@@ -86,6 +123,7 @@ func (w *Wallet) Passport(opts passport.Options) (*passport.Passport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build passport: %w", err)
 	}
+	opts.Overrides = withOverrides(stored, opts.Overrides)
 	return passport.Build(entries, opts), nil
 }
 

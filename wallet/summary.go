@@ -6,6 +6,9 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/skillpass/skillpass/wallet/verify/blockcerts"
+	"github.com/skillpass/skillpass/wallet/verify/opencerts"
 )
 
 // Summary is what a list of credentials shows about one credential without
@@ -93,6 +96,9 @@ func setIfAbsent(m map[string]any, k string, v any) {
 
 // summarise reads the fields a list shows from a credential object.
 func summarise(vc map[string]any) Summary {
+	if opencerts.Detect(vc) {
+		return summariseOpenCerts(vc)
+	}
 	var s Summary
 	s.CredentialID = str(vc["id"])
 	s.Types = strs(vc["type"])
@@ -117,6 +123,58 @@ func summarise(vc map[string]any) Summary {
 	}
 	s.ValidFrom = firstTime(vc["validFrom"], vc["issuanceDate"], vc["issued"])
 	s.ValidUntil = firstTime(vc["validUntil"], vc["expirationDate"])
+	if blockcerts.Detect(vc) {
+		describeBlockcerts(&s, vc)
+	}
+	return s
+}
+
+// describeBlockcerts completes a summary of a Blockcerts certificate: its
+// badge (version 2) or claim (version 3) names it (else it is a "Blockcerts
+// certificate"), and a version 2 certificate names its issuer and dates in
+// its badge and assertion.
+func describeBlockcerts(s *Summary, vc map[string]any) {
+	d := blockcerts.Describe(vc)
+	if d == nil {
+		return
+	}
+	s.Name = "Blockcerts certificate" // one that names only its recipient
+	if d.Name != "" {
+		s.Name, s.Achievement = d.Name, d.Name
+	}
+	if s.IssuerID == "" {
+		s.IssuerID = d.IssuerID
+	}
+	if s.IssuerName == "" {
+		s.IssuerName = d.IssuerName
+	}
+	if s.ValidFrom.IsZero() {
+		s.ValidFrom = firstTime(d.Issued)
+	}
+	if s.ValidUntil.IsZero() {
+		s.ValidUntil = firstTime(d.Expires)
+	}
+}
+
+// summariseOpenCerts reads the fields a list shows from an OpenCerts
+// (OpenAttestation v2) document, un-salted: its name (or, for a document
+// without one, "OpenAttestation document"), the first issuer's name, issuedOn
+// and expiresOn. The issuer's id is the verifier's (its document store).
+func summariseOpenCerts(doc map[string]any) Summary {
+	s := Summary{Name: "OpenAttestation document"}
+	d, err := opencerts.Describe(doc)
+	if err != nil {
+		return s
+	}
+	if d.Name != "" {
+		s.Name, s.Achievement = d.Name, d.Name
+	}
+	s.IssuerName = d.IssuerName
+	s.ValidFrom = firstTime(d.IssuedOn)
+	s.ValidUntil = firstTime(d.ExpiresOn)
+	if data, err := opencerts.Reveal(doc); err == nil {
+		s.CredentialID = str(data["id"])
+	}
 	return s
 }
 

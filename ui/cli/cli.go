@@ -80,6 +80,7 @@ type opts struct {
 	audience   string // passport export
 	name       string // passport export --pdf
 	holder     string // advisor note, notes
+	clear      bool   // passport category --clear
 	// Open Badges 2.0: consent to fetch hosted parts, and a recipient to check
 	fetchBadges bool
 	recipient   string
@@ -174,6 +175,7 @@ func parse(args []string, stderr io.Writer) (string, *opts, error) {
 	fs.StringVar(&o.audience, "audience", "", "passport export: whom the passport file is for")
 	fs.StringVar(&o.name, "name", "", "passport export: your name as printed on the PDF")
 	fs.StringVar(&o.holder, "holder", "", "advisor: the learner's holder DID")
+	fs.BoolVar(&o.clear, "clear", false, "passport category: give the skill back the category its credentials give it")
 	fs.BoolVar(&o.fetchBadges, "fetch-badges", false, "Open Badges 2.0: allow fetching hosted assertions, badge classes, issuer profiles and keys")
 	fs.StringVar(&o.recipient, "recipient", "", "verify: the email an Open Badges 2.0 badge must be issued to")
 	fs.StringVar(&o.ob2Out, "ob2", "", "linkedin: write an Open Badges 2.0 style export of the credential to this file")
@@ -236,6 +238,9 @@ func run(args []string, env Env) error {
 	case "passport":
 		if len(o.args) > 0 && o.args[0] == "export" {
 			return cmdPassportExport(o, env)
+		}
+		if len(o.args) > 0 && (o.args[0] == "category" || o.args[0] == "categories") {
+			return cmdPassportCategory(o, env)
 		}
 		return viaAgent(o, env, agentPassport, cmdPassport)
 	case "advisor":

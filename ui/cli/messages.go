@@ -49,6 +49,14 @@ Wallet commands (the passphrase comes from SKILLPASS_PASSPHRASE, else a prompt):
                                 valid 90 days unless --expires says otherwise
   passport export --pdf OUT [--role FILE|CODE] [--name TEXT]
                                 a printable one-page summary of your skills passport
+  passport category SKILL CATEGORY
+                                put a skill under another category of your passport:
+                                foundational, functional (technical), performance
+                                (application) or leadership (behavioural); SKILL is its
+                                name or its key (passport --json)
+  passport category SKILL --clear
+                                give the skill back the category its credentials give it
+  passport categories [--json]  the skills you put under another category
 
 Receiving credentials from issuers over DIDComm (while the agent runs, list, show
 and passport go through it; the other wallet commands wait until it stops):
@@ -294,4 +302,22 @@ const (
 	msgLinkedInUnverified = "note: credential %s is not verified; LinkedIn links to it all the same, so check it with `skillpass-cli show` first"
 	msgLinkedInOB2Written = "wrote an unsigned Open Badges 2.0 style export to %s"
 	msgOB2ExportNote      = "Exported by Skillpass from the %s credential %s issued by %s. This export is not signed and proves nothing by itself: verify the original credential."
+)
+
+// Passport categories the learner chooses (categorycmd.go).
+const (
+	msgCategoryUsage      = "passport category needs a skill and a category: passport category SKILL CATEGORY, or passport category SKILL --clear"
+	msgCategoryUsageHint  = "for example: skillpass-cli passport category Teamwork leadership; the categories: " + msgCategoryNames
+	msgCategoryNames      = "foundational (or knowledge), functional (or technical), performance (or application), leadership (or behavioural)"
+	msgCategoryUnknown    = "unknown category %q: give one of " + msgCategoryNames
+	msgCategoryClearExtra = "passport category SKILL --clear takes no category"
+	msgCategorySkillHint  = "give the skill's name as `skillpass-cli passport` shows it, or its key from `skillpass-cli passport --json`"
+	msgCategoryAmbigHint  = "several skills have that name: give the key of the one you mean (from the list above)"
+	msgCategoryNoOverHint = "`skillpass-cli passport categories` lists the skills you put under another category"
+	msgCategorySet        = "Put %s under %s (it was under %s). Undo with: skillpass-cli passport category %q --clear\n"
+	msgCategoryCleared    = "%s is back under %s, as its credentials give it.\n"
+	msgCategoryClearedKey = "Cleared your category for %s (no credential in the wallet evidences it now).\n"
+	msgCategoriesNone     = "You have not put any skill under another category. Do it with `skillpass-cli passport category SKILL CATEGORY`.\n"
+	msgCategoriesHeader   = "SKILL\tYOUR CATEGORY\tFROM ITS CREDENTIALS\tKEY"
+	msgCategoriesNotHeld  = "(not in the passport now)"
 )
