@@ -73,6 +73,12 @@ screenshots: deps-test
 	@./.ci/debs.sh xdotool imagemagick
 	./.ci/screenshots.sh $(or $(OUT),screenshots)
 
+# demo starts skillpass-issuer with the sample catalogue and the app, connected
+# to it, so a newcomer sees an offer arrive in the inbox.
+.PHONY: demo
+demo: deps-run
+	./.ci/demo.sh
+
 # soak kills the crash-safety test's writer 1,000 times (make test: 200).
 .PHONY: soak
 soak:

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Screenshots of every screen of the Skillpass desktop app, for review
-# without a display: builds cmd/skillpass and cmd/skillpass-cli, makes a demo
-# wallet with a few Open Badges 3.0 credentials (testdata/ob30), starts the
-# real app on a private Xvfb display, unlocks it by typing the passphrase,
-# switches screens with the app's own keyboard shortcuts (Ctrl+1..5) and
-# writes one PNG per screen and language into the folder given as $1
-# (default: screenshots/).
+# without a display: builds cmd/skillpass, cmd/skillpass-cli and
+# cmd/skillpass-issuer, makes a demo wallet with a few Open Badges 3.0
+# credentials (testdata/ob30), starts a demo issuer (testdata/catalog.json,
+# offering to every learner that connects) on a free 127.0.0.1 port, starts
+# the real app on a private Xvfb display connected to the issuer's
+# invitation, unlocks it by typing the passphrase, switches screens with the
+# app's own keyboard shortcuts (Ctrl+1..7) and writes one PNG per screen and
+# language into the folder given as $1 (default: screenshots/).
 #
 # Needs: Go, Xvfb, xdotool, ImageMagick (import). Touches no wallet or
 # setting of the user: everything lives in a temporary folder.
@@ -26,8 +28,10 @@ done
 tmp="$(mktemp -d)"
 xvfb_pid=""
 app_pid=""
+issuer_pid=""
 cleanup() {
 	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$issuer_pid" ] && kill "$issuer_pid" 2>/dev/null || true
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
 	wait 2>/dev/null || true
 	rm -rf "$tmp"
@@ -37,6 +41,7 @@ trap cleanup EXIT
 echo "screenshots: building"
 go build -o "$tmp/skillpass" ./cmd/skillpass
 CGO_ENABLED=0 go build -o "$tmp/skillpass-cli" ./cmd/skillpass-cli
+CGO_ENABLED=0 go build -o "$tmp/skillpass-issuer" ./cmd/skillpass-issuer
 
 # A free display: no lock file and no socket.
 display=""
@@ -72,6 +77,21 @@ cli present --credential "$badge" --domain jobs.example.com --expires 30d --qr "
 code="$(grep '^SP1:' "$tmp/present.txt" | tail -n1)"
 [ -n "$code" ] || { echo "screenshots: no QR code text from present" >&2; cat "$tmp/present.txt" >&2; exit 1; }
 unset SKILLPASS_PASSPHRASE
+
+echo "screenshots: demo issuer"
+mkdir -m 700 "$tmp/issuer"
+SKILLPASS_ISSUER_PASSPHRASE="demo issuer passphrase" \
+	"$tmp/skillpass-issuer" --dir "$tmp/issuer" serve --listen 127.0.0.1:0 \
+	--catalog testdata/catalog.json --auto-offer >"$tmp/issuer.out" 2>"$tmp/issuer.log" &
+issuer_pid=$!
+invitation=""
+for _ in $(seq 300); do
+	invitation="$(head -n1 "$tmp/issuer.out" 2>/dev/null || true)"
+	[ -n "$invitation" ] && break
+	kill -0 "$issuer_pid" 2>/dev/null || break
+	sleep 0.1
+done
+[ -n "$invitation" ] || { echo "screenshots: the demo issuer did not start" >&2; cat "$tmp/issuer.log" >&2; exit 1; }
 
 # settle: wait until the screen stops changing (four captures, half a
 # second apart, all equal), at most $1 seconds; progress bars keep it
@@ -113,7 +133,10 @@ run() {
 	# language) start from their defaults, the user's are never read.
 	local home="$tmp/home-$lang"
 	mkdir -p "$home"
+	# The app connects to the demo issuer once unlocked: its offer shows
+	# in the inbox.
 	HOME="$home" XDG_CONFIG_HOME="$home/.config" LANGUAGE="$lang" LC_ALL="$lang" \
+		SKILLPASS_DEMO_INVITATION="$invitation" \
 		"$tmp/skillpass" "$wallet" >"$tmp/app-$lang.log" 2>&1 &
 	app_pid=$!
 	local win=""
@@ -140,23 +163,28 @@ run() {
 	xdotool key ctrl+2
 	shoot "$lang-03-credentials"
 	xdotool key ctrl+3
-	shoot "$lang-04-share"
-	# Tab to the first credential, tick it with Space, Shift+Tab round to
-	# the review button, Space: the consent screen (focus on "Share").
-	xdotool key Tab space shift+Tab space
-	shoot "$lang-05-share-consent"
-	xdotool key space
-	shoot "$lang-06-share-qr"
+	shoot "$lang-04-inbox" 30
 	xdotool key ctrl+4
+	shoot "$lang-05-share"
+	# Tab to the credential list, tick the first one with Space, Shift+Tab
+	# round to the review button, Space: the consent screen (focus on
+	# "Share").
+	xdotool key Tab space shift+Tab space
+	shoot "$lang-06-share-consent"
+	xdotool key space
+	shoot "$lang-07-share-qr"
+	xdotool key ctrl+5
 	# Tab to the paste box, paste the code's text, Tab twice to "Verify".
 	xdotool key Tab Tab
 	xdotool type --delay 1 "$code"
 	xdotool key Tab Tab space
-	shoot "$lang-07-verify" 60
-	xdotool key ctrl+5
-	shoot "$lang-08-settings"
+	shoot "$lang-08-verify" 60
+	xdotool key ctrl+6
+	shoot "$lang-09-advisor"
+	xdotool key ctrl+7
+	shoot "$lang-10-settings"
 	xdotool key ctrl+l
-	shoot "$lang-09-locked" 0
+	shoot "$lang-11-locked" 0
 	kill "$app_pid" 2>/dev/null || true
 	wait "$app_pid" 2>/dev/null || true
 	app_pid=""

@@ -27,6 +27,7 @@ const (
 	prefLanguage     = "language"
 	prefWindowWidth  = "windowWidth"
 	prefWindowHeight = "windowHeight"
+	prefAgentListen  = "agentListen"
 )
 
 // defaultWindowSize is the window's size on the first start.
@@ -96,11 +97,25 @@ type App struct {
 	// Now is the clock the passport's freshness and expiry read (time.Now
 	// when nil).
 	Now func() time.Time
+	// StartAgent starts the learner's DIDComm agent once a wallet is
+	// unlocked (StartWalletAgent: the agent and the wallet control socket).
+	// When nil the inbox says that no agent runs.
+	StartAgent AgentStarter
+	// Invitation, when set, is an invitation the app connects to as soon as
+	// its agent runs (`make demo` passes the demo issuer's).
+	Invitation []byte
 
 	vault       Vault
 	idle        *wallet.IdleLocker
-	jobs        sync.WaitGroup // background work of the screens
-	jobMu       sync.Mutex     // background jobs run one at a time
+	jobsMu      sync.Mutex // guards jobCount
+	jobsIdle    *sync.Cond // signalled when jobCount drops to zero
+	jobCount    int        // background jobs started and not finished
+	jobMu       sync.Mutex // background jobs run one at a time
+	agent       Agent      // the running DIDComm agent, or nil
+	agentDone   chan struct{}
+	changes     chan struct{} // the agent's change notifications
+	inbox       *InboxScreen
+	advisor     *AdvisorScreen
 	unlock      *UnlockScreen
 	home        *PassportScreen
 	credentials *CredentialsScreen
@@ -129,7 +144,8 @@ func New(a fyne.App, opener Opener, dir string) *App {
 	}
 	w.Resize(size)
 	a.Settings().SetTheme(themeFor(prefs.StringWithFallback(prefTheme, ThemeSystem)))
-	ap := &App{fyneApp: a, window: w, opener: opener, dir: dir}
+	ap := &App{fyneApp: a, window: w, opener: opener, dir: dir, changes: make(chan struct{}, 1), agentDone: make(chan struct{})}
+	ap.jobsIdle = sync.NewCond(&ap.jobsMu)
 	ap.unlock = newUnlockScreen(ap)
 	w.SetContent(ap.unlock.content)
 	w.Canvas().Focus(ap.unlock.pass) // type the passphrase at once
@@ -138,12 +154,14 @@ func New(a fyne.App, opener Opener, dir string) *App {
 	return ap
 }
 
-// Tab indexes, in the order the tabs show (Ctrl+1 to Ctrl+5 select them).
+// Tab indexes, in the order the tabs show (Ctrl+1 to Ctrl+7 select them).
 const (
 	TabPassport = iota
 	TabCredentials
+	TabInbox
 	TabShare
 	TabVerify
+	TabAdvisor
 	TabSettings
 )
 
@@ -174,7 +192,7 @@ func (a *App) setupKeys() {
 
 // tabNames are the tabs' titles, in order.
 func tabNames() []string {
-	return []string{lang.L("Passport"), lang.L("Credentials"), lang.L("Share"), lang.L("Verify"), lang.L("Settings")}
+	return []string{lang.L("Passport"), lang.L("Credentials"), lang.L("Inbox"), lang.L("Share"), lang.L("Verify"), lang.L("Advisor"), lang.L("Settings")}
 }
 
 // SelectTab shows tab i (TabPassport...) when the wallet is open and
@@ -201,10 +219,23 @@ func (a *App) LockNow() {
 // Jobs run one at a time: the wallet serialises its work anyway, and under
 // Fyne's test driver fyne.Do runs on the job's own goroutine, so two jobs
 // reporting back at once would touch widgets concurrently.
+//
+// It may be called from any goroutine (the agent's change notifications
+// start jobs too), so the jobs are counted under a mutex rather than with a
+// WaitGroup, whose Add must not race with Wait.
 func (a *App) background(work func()) {
-	a.jobs.Add(1)
+	a.jobsMu.Lock()
+	a.jobCount++
+	a.jobsMu.Unlock()
 	go func() {
-		defer a.jobs.Done()
+		defer func() {
+			a.jobsMu.Lock()
+			a.jobCount--
+			if a.jobCount == 0 {
+				a.jobsIdle.Broadcast()
+			}
+			a.jobsMu.Unlock()
+		}()
 		a.jobMu.Lock()
 		defer a.jobMu.Unlock()
 		work()
@@ -214,7 +245,22 @@ func (a *App) background(work func()) {
 // Wait blocks until the background work the screens started (unlocking,
 // importing) has finished and reported back to the widgets. Tests call it
 // instead of polling widgets from another goroutine.
-func (a *App) Wait() { a.jobs.Wait() }
+func (a *App) Wait() {
+	a.jobsMu.Lock()
+	for a.jobCount > 0 {
+		a.jobsIdle.Wait()
+	}
+	a.jobsMu.Unlock()
+}
+
+// quiet runs f while no background job runs, so that f may read the
+// widgets while the agent's notifications start jobs of their own (tests
+// read the screens through it).
+func (a *App) quiet(f func()) {
+	a.jobMu.Lock()
+	defer a.jobMu.Unlock()
+	f()
+}
 
 // Window returns the app's main window.
 func (a *App) Window() fyne.Window { return a.window }
@@ -255,6 +301,13 @@ func (a *App) showVerifier() {
 // Settings returns the settings screen once a wallet is open, else nil.
 func (a *App) Settings() *SettingsScreen { return a.settings }
 
+// Inbox returns the inbox and connections screen once a wallet is open,
+// else nil.
+func (a *App) Inbox() *InboxScreen { return a.inbox }
+
+// Advisor returns the advisor screen once a wallet is open, else nil.
+func (a *App) Advisor() *AdvisorScreen { return a.advisor }
+
 // opened is called on the UI goroutine when a wallet has been unlocked (or
 // unlocked again after the idle lock).
 func (a *App) opened(v Vault) {
@@ -264,16 +317,21 @@ func (a *App) opened(v Vault) {
 		a.credentials = newCredentialsScreen(a, v)
 		a.share = newShareScreen(a, v)
 		a.verifier = newVerifyScreen(a)
+		a.inbox = newInboxScreen(a, v)
+		a.advisor = newAdvisorScreen(a, v)
 		a.settings = newSettingsScreen(a, v)
 		names := tabNames()
 		a.tabs = container.NewAppTabs(
 			container.NewTabItem(names[TabPassport], a.home.content),
 			container.NewTabItem(names[TabCredentials], a.credentials.content),
+			container.NewTabItem(names[TabInbox], a.inbox.content),
 			container.NewTabItem(names[TabShare], a.share.content),
 			container.NewTabItem(names[TabVerify], a.verifier.content),
+			container.NewTabItem(names[TabAdvisor], a.advisor.content),
 			container.NewTabItem(names[TabSettings], a.settings.content),
 		)
 		a.tabs.OnSelected = func(*container.TabItem) { a.touch(); a.tabShown() }
+		a.startAgent(v)
 	}
 	a.window.SetContent(a.tabs)
 	a.credentials.refresh()
@@ -297,6 +355,8 @@ func (a *App) tabShown() {
 		a.share.refresh()
 	case TabSettings:
 		a.settings.refresh()
+	case TabInbox:
+		a.inbox.reload()
 	}
 }
 
@@ -367,6 +427,7 @@ func (a *App) closeVault() {
 	if a.idle != nil {
 		a.idle.Stop()
 	}
+	a.stopAgent()
 	if a.vault != nil {
 		_ = a.vault.Close()
 		a.vault = nil

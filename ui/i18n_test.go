@@ -183,7 +183,7 @@ func TestGermanScreens(t *testing.T) {
 	for _, it := range ap.tabs.Items {
 		titles = append(titles, it.Text)
 	}
-	require.Equal(t, []string{"Kompetenzpass", "Nachweise", "Teilen", "Prüfen", "Einstellungen"}, titles)
+	require.Equal(t, []string{"Kompetenzpass", "Nachweise", "Posteingang", "Teilen", "Prüfen", "Beratung", "Einstellungen"}, titles)
 	ap.Credentials().ImportFiles([]string{fixturePath("simple.json")})
 	ap.Wait()
 	require.Contains(t, ap.Credentials().LastReport(), "hinzugefügt (bestätigt, Aussteller nicht bestätigt)")

@@ -12,7 +12,7 @@ import (
 )
 
 // TestKeyboard drives the app without a mouse: Tab moves between the
-// passphrase fields, Enter submits, Ctrl+1..5 switch tabs and Ctrl+L locks.
+// passphrase fields, Enter submits, Ctrl+1..7 switch tabs and Ctrl+L locks.
 func TestKeyboard(t *testing.T) {
 	a := newTestApp(t)
 	dir := filepath.Join(t.TempDir(), "wallet")

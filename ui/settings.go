@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,6 +40,8 @@ type SettingsScreen struct {
 	progress      *widget.ProgressBarInfinite
 	report        *widget.Label
 	dids          *widget.Label
+	listen        *widget.Entry
+	listenNote    *widget.Label
 	content       fyne.CanvasObject
 
 	lastReport atomic.Pointer[string]
@@ -90,6 +93,11 @@ func newSettingsScreen(a *App, v Vault) *SettingsScreen {
 	s.progress.Hide()
 	s.report = wrapped("")
 	s.dids = wrapped("")
+	s.listen = widget.NewEntry()
+	s.listen.SetPlaceHolder(lang.L("127.0.0.1 and a free port"))
+	s.listen.SetText(prefs.String(prefAgentListen))
+	s.listen.OnSubmitted = func(string) { s.onListen() }
+	s.listenNote = wrapped(lang.L("Issuers send your credentials to this address (host:port) while the app is open. Leave it empty unless an issuer must reach you from another machine; a change applies when Skillpass starts again."))
 
 	s.content = container.NewVScroll(container.NewVBox(
 		bold(lang.L("Security")),
@@ -101,6 +109,11 @@ func newSettingsScreen(a *App, v Vault) *SettingsScreen {
 		container.NewHBox(s.backupB, s.restoreB), s.progress, s.report,
 		widget.NewSeparator(),
 		bold(lang.L("Your identities (DIDs)")), s.dids,
+		widget.NewSeparator(),
+		bold(lang.L("Connections (DIDComm)")),
+		widget.NewForm(widget.NewFormItem(lang.L("Listen on"), container.NewBorder(nil, nil, nil,
+			widget.NewButton(lang.L("Save"), s.onListen), s.listen))),
+		s.listenNote,
 		widget.NewSeparator(),
 		bold(lang.L("Appearance")),
 		widget.NewForm(
@@ -183,6 +196,27 @@ func (s *SettingsScreen) onIdle() {
 		s.app.startIdle()
 	}
 }
+
+// onListen keeps the agent's listen address (checked as host:port; empty
+// lets the agent choose) for the next start.
+func (s *SettingsScreen) onListen() {
+	s.app.touch()
+	addr := strings.TrimSpace(s.listen.Text)
+	if addr != "" {
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			s.listenNote.SetText(lang.L("{{.Addr}} is not a host:port address, such as 127.0.0.1:8040.", map[string]any{"Addr": addr}))
+			return
+		}
+	}
+	s.app.fyneApp.Preferences().SetString(prefAgentListen, addr)
+	s.listenNote.SetText(lang.L("Saved: the agent listens there when Skillpass starts again."))
+}
+
+// Listen returns the listen address entry (tests type into it).
+func (s *SettingsScreen) Listen() *widget.Entry { return s.listen }
+
+// ListenNote returns the note under the listen address.
+func (s *SettingsScreen) ListenNote() string { return s.listenNote.Text }
 
 func (s *SettingsScreen) onTheme() {
 	s.app.touch()

@@ -101,3 +101,23 @@ func TestSettingsPreferences(t *testing.T) {
 	s.Language().SetSelected("System language")
 	require.Equal(t, "", a.Preferences().String(prefLanguage))
 }
+
+// TestSettingsListenAddress keeps the agent's listen address for the next
+// start, refusing one that is not host:port.
+func TestSettingsListenAddress(t *testing.T) {
+	a, ap := openApp(t)
+	ap.SelectTab(TabSettings)
+	s := ap.Settings()
+	require.Empty(t, s.Listen().Text, "the agent chooses by default")
+	for _, tc := range []struct{ addr, want, kept string }{
+		{"localhost", "localhost is not a host:port address, such as 127.0.0.1:8040.", ""},
+		{"127.0.0.1:8040", "Saved: the agent listens there when Skillpass starts again.", "127.0.0.1:8040"},
+		{" ", "Saved: the agent listens there when Skillpass starts again.", ""},
+	} {
+		s.Listen().SetText("")
+		test.Type(s.Listen(), tc.addr)
+		s.Listen().OnSubmitted(s.Listen().Text)
+		require.Equal(t, tc.want, s.ListenNote(), tc.addr)
+		require.Equal(t, tc.kept, a.Preferences().String(prefAgentListen), tc.addr)
+	}
+}

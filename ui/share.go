@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/skillpass/skillpass/wallet"
@@ -49,8 +50,9 @@ type ShareScreen struct {
 	vault Vault
 
 	creds     []wallet.Summary // verified credentials, as listed
-	checks    []*widget.Check
-	picks     *fyne.Container
+	chosen    map[string]bool  // record ids ticked
+	picks     *widget.List     // virtualised: a wallet may hold 10,000
+	empty     *widget.Label
 	challenge *widget.Entry
 	domain    *widget.Entry
 	expiry    *widget.Select
@@ -80,8 +82,27 @@ type ShareScreen struct {
 }
 
 func newShareScreen(a *App, v Vault) *ShareScreen {
-	s := &ShareScreen{app: a, vault: v}
-	s.picks = container.NewVBox()
+	s := &ShareScreen{app: a, vault: v, chosen: map[string]bool{}}
+	s.picks = widget.NewList(
+		func() int { return len(s.creds) },
+		func() fyne.CanvasObject {
+			// An icon and a label, not a Check: the list is the one keyboard
+			// stop (arrows move, Space ticks) and a tap on a row ticks it.
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.CheckButtonIcon()), nil, name)
+		},
+		s.updatePick,
+	)
+	s.picks.OnSelected = func(id widget.ListItemID) {
+		// Selecting a row (keyboard: arrows and Space) ticks or unticks it.
+		s.picks.Unselect(id)
+		if id >= 0 && id < len(s.creds) {
+			s.Pick(id, !s.chosen[s.creds[id].ID])
+		}
+	}
+	s.empty = wrapped(lang.L("No verified credential to share yet. Import one on the Credentials tab."))
+	s.empty.Hide()
 	s.challenge = widget.NewEntry()
 	s.challenge.SetPlaceHolder(lang.L("Verifier's code (optional)"))
 	s.domain = widget.NewEntry()
@@ -101,12 +122,13 @@ func newShareScreen(a *App, v Vault) *ShareScreen {
 		widget.NewFormItem(lang.L("Verifier's code"), s.challenge),
 		widget.NewFormItem(lang.L("Valid for"), s.expiry),
 	)
-	s.pickView = container.NewVScroll(container.NewVBox(
-		bold(lang.L("Choose the credentials to share")),
-		s.picks, form, s.reviewB, s.status,
-		widget.NewSeparator(),
-		bold(lang.L("Presentation log")), s.log,
-	))
+	s.pickView = container.NewBorder(
+		container.NewVBox(bold(lang.L("Choose the credentials to share")), s.empty), nil, nil, nil,
+		container.NewVSplit(s.picks, container.NewVScroll(container.NewVBox(
+			form, s.reviewB, s.status,
+			widget.NewSeparator(),
+			bold(lang.L("Presentation log")), s.log,
+		))))
 
 	s.consent = wrapped("")
 	s.makeB = widget.NewButton(lang.L("Share: make the QR code"), s.onMake)
@@ -145,38 +167,76 @@ func (s *ShareScreen) refresh() {
 		s.status.SetText(lang.L("Could not read the credentials: {{.Err}}", map[string]any{"Err": err.Error()}))
 		return
 	}
-	chosen := map[string]bool{}
-	for i, c := range s.checks {
-		if c.Checked {
-			chosen[s.creds[i].ID] = true
-		}
-	}
 	s.creds = s.creds[:0]
-	s.checks = s.checks[:0]
-	s.picks.RemoveAll()
+	kept := map[string]bool{}
 	for _, c := range all {
 		if !c.Verified {
 			continue
 		}
-		issuer := c.IssuerName
-		if issuer == "" {
-			issuer = c.IssuerID
-		}
-		ch := widget.NewCheck(lang.L("{{.Name}} — from {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}), func(bool) { s.app.touch() })
-		ch.Checked = chosen[c.ID]
 		s.creds = append(s.creds, c)
-		s.checks = append(s.checks, ch)
-		s.picks.Add(ch)
+		if s.chosen[c.ID] {
+			kept[c.ID] = true
+		}
 	}
+	s.chosen = kept
 	if len(s.creds) == 0 {
-		s.picks.Add(wrapped(lang.L("No verified credential to share yet. Import one on the Credentials tab.")))
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
 	}
+	s.picks.Refresh()
 	s.refreshLog()
 }
 
-// Picks returns the check boxes of the verified credentials, in list order
-// (tests tap them).
-func (s *ShareScreen) Picks() []*widget.Check { return s.checks }
+// updatePick shows credential i in a row of the picker, ticked or not.
+func (s *ShareScreen) updatePick(i widget.ListItemID, o fyne.CanvasObject) {
+	if i < 0 || i >= len(s.creds) {
+		return
+	}
+	c := s.creds[i]
+	issuer := c.IssuerName
+	if issuer == "" {
+		issuer = c.IssuerID
+	}
+	row := o.(*fyne.Container)
+	row.Objects[0].(*widget.Label).SetText(lang.L("{{.Name}} — from {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}))
+	icon := theme.CheckButtonIcon()
+	if s.chosen[c.ID] {
+		icon = theme.CheckButtonCheckedIcon()
+	}
+	row.Objects[1].(*widget.Icon).SetResource(icon)
+}
+
+// PickText returns the text of row i of the picker as drawn (tests read
+// it), and whether it shows ticked.
+func (s *ShareScreen) PickText(i int) (string, bool) {
+	row := s.picks.CreateItem().(*fyne.Container)
+	s.updatePick(i, row)
+	return row.Objects[0].(*widget.Label).Text, row.Objects[1].(*widget.Icon).Resource == theme.CheckButtonCheckedIcon()
+}
+
+// Choices returns the verified credentials the picker offers, in list
+// order.
+func (s *ShareScreen) Choices() []wallet.Summary { return s.creds }
+
+// Pick ticks (on) or unticks credential i of Choices, as tapping its row
+// does.
+func (s *ShareScreen) Pick(i int, on bool) {
+	if i < 0 || i >= len(s.creds) {
+		return
+	}
+	s.app.touch()
+	s.chosen[s.creds[i].ID] = on
+	s.picks.RefreshItem(i)
+}
+
+// Picked reports whether credential i of Choices is ticked.
+func (s *ShareScreen) Picked(i int) bool {
+	return i >= 0 && i < len(s.creds) && s.chosen[s.creds[i].ID]
+}
+
+// PickList returns the picker (a virtualised list of check boxes).
+func (s *ShareScreen) PickList() *widget.List { return s.picks }
 
 // Status returns the message under the review button.
 func (s *ShareScreen) Status() string { return s.status.Text }
@@ -196,9 +256,9 @@ func (s *ShareScreen) Log() string { return s.log.Text }
 // buildRequest builds the presentation request from the form.
 func (s *ShareScreen) buildRequest() wallet.PresentRequest {
 	var req wallet.PresentRequest
-	for i, c := range s.checks {
-		if c.Checked {
-			req.Credentials = append(req.Credentials, wallet.Choice{ID: s.creds[i].ID})
+	for _, c := range s.creds {
+		if s.chosen[c.ID] {
+			req.Credentials = append(req.Credentials, wallet.Choice{ID: c.ID})
 		}
 	}
 	req.Challenge = strings.TrimSpace(s.challenge.Text)

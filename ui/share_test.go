@@ -33,7 +33,7 @@ func TestShareFlow(t *testing.T) {
 
 	ap.SelectTab(TabShare)
 	s := ap.Share()
-	require.Len(t, s.Picks(), len(verified), "only verified credentials can be picked")
+	require.Len(t, s.Choices(), len(verified), "only verified credentials can be picked")
 	require.Equal(t, "Nothing shared yet.", s.Log())
 
 	test.Tap(s.reviewB)
@@ -41,8 +41,15 @@ func TestShareFlow(t *testing.T) {
 
 	// Pick the second verified credential only.
 	chosen, other := verified[1], verified[0]
-	require.Contains(t, s.Picks()[1].Text, chosen.Name)
-	test.Tap(s.Picks()[1])
+	require.Equal(t, chosen.ID, s.Choices()[1].ID)
+	row, ticked := s.PickText(1)
+	require.Contains(t, row, chosen.Name)
+	require.False(t, ticked)
+	s.PickList().Select(1) // a tap on the row, or Space on it, ticks it
+	_, ticked = s.PickText(1)
+	require.True(t, ticked)
+	require.True(t, s.Picked(1))
+	require.False(t, s.Picked(0))
 	test.Type(s.domain, "jobs.example.com")
 	test.Type(s.challenge, "n-4711")
 	test.Tap(s.reviewB)
@@ -113,8 +120,8 @@ func TestShareRefusals(t *testing.T) {
 	_, ap := openApp(t, "simple.json")
 	ap.SelectTab(TabShare)
 	s := ap.Share()
-	require.Len(t, s.Picks(), 1)
-	test.Tap(s.Picks()[0])
+	require.Len(t, s.Choices(), 1)
+	s.Pick(0, true)
 	test.Type(s.challenge, strings.Repeat("x", 300))
 	test.Tap(s.reviewB)
 	ap.Wait()

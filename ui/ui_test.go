@@ -58,6 +58,9 @@ func TestCreateImportAndUnlock(t *testing.T) {
 	ap.Wait() // the passport home rebuilds after an import
 	require.Equal(t, "1 skill from 2 credentials", ap.Passport().Summary())
 	require.Contains(t, SkillLine(ap.Passport().View().Skills[0]), "Teamwork — ")
+	home := ap.Passport().View()
+	require.Equal(t, []string{home.Skills[0].CategoryLabel, SkillLine(home.Skills[0])}, ap.Passport().Lines()[:2],
+		"the home lists each category's heading, then its skills")
 	require.Equal(t, "2 of 2", c.count.Text)
 
 	test.Type(c.Search(), "zzz-nothing")

@@ -1,6 +1,8 @@
 // Command skillpass is the Skillpass desktop app: the learner's wallet and
 // skills passport. Pass a wallet folder as the only argument to use another
-// wallet than the default one.
+// wallet than the default one. SKILLPASS_DEMO_INVITATION, when set, is an
+// issuer's invitation the app connects to once the wallet is unlocked
+// (make demo).
 package main
 
 import (
@@ -25,6 +27,8 @@ func main() {
 	// The desktop app works offline: did:web issuers and status lists are
 	// judged unknown until the learner asks for a check over the network.
 	ap := ui.New(a, ui.WalletOpener{Options: wallet.Options{}}, dir)
+	ap.StartAgent = ui.StartWalletAgent
+	ap.Invitation = []byte(os.Getenv("SKILLPASS_DEMO_INVITATION"))
 	ap.Window().ShowAndRun()
 }
 

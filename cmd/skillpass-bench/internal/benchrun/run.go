@@ -343,6 +343,7 @@ func goBenchSpecs(cfg *config) []benchSpec {
 		{section: sectionGo, pkg: "./wallet", names: []string{"BenchmarkImport1000"}, benchtime: cfg.importBT},
 		{section: sectionGo, pkg: "./wallet", names: []string{"BenchmarkOpen10k"}, benchtime: cfg.openBT},
 		{section: sectionGo, pkg: "./wallet", names: []string{"BenchmarkKDF"}, benchtime: cfg.kdfBT},
+		{section: sectionGo, pkg: "./ui", names: []string{"BenchmarkUnlockToPassportHome"}, benchtime: "3x", count: 1}, // aim: under 1000 ms/unlock, 250 MB-rss
 		// DIDComm receipt, invitation to stored: ours vs. aries in memory with no
 		// checks; 100 receipts each, median and the process RSS after them.
 		{section: sectionGo, pkg: "./wallet/agent", names: []string{"BenchmarkReceive"}, benchtime: "100x", count: 1},

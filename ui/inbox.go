@@ -1,0 +1,568 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/agent"
+	"github.com/skillpass/skillpass/wallet/control"
+)
+
+// Agent is what the inbox needs of the learner's DIDComm agent
+// (*agent.Agent, with the control socket that StartWalletAgent adds).
+type Agent interface {
+	Connect(ctx context.Context, invitation []byte) (string, error)
+	Connections() ([]agent.Connection, error)
+	Offers() ([]agent.Offer, error)
+	Accept(ctx context.Context, id string) (*agent.Offer, error)
+	Decline(ctx context.Context, id, reason string) error
+	Endpoint() string
+	Close() error
+}
+
+// AgentOptions are what the app passes an AgentStarter.
+type AgentOptions struct {
+	// Listen is the address the agent listens on ("" lets the agent choose:
+	// the address of its last run, else 127.0.0.1 and a free port).
+	Listen string
+	// OnChange is called, from any goroutine and quickly, whenever an offer
+	// arrives or changes state.
+	OnChange func()
+}
+
+// AgentStarter starts the learner's agent on an unlocked wallet.
+type AgentStarter func(v Vault, o AgentOptions) (Agent, error)
+
+// ErrNoAgentWallet is returned by StartWalletAgent for a vault that is not
+// a *wallet.Wallet (the agent keeps its state in the wallet file).
+var ErrNoAgentWallet = errors.New("start agent: the wallet is not a Skillpass wallet file")
+
+// walletAgent is the DIDComm agent with the control socket that lets
+// skillpass-cli reach the app's wallet.
+type walletAgent struct {
+	*agent.Agent
+	server *control.Server
+}
+
+// Close stops the control socket, then the agent.
+func (w walletAgent) Close() error {
+	var errs []error
+	if w.server != nil {
+		errs = append(errs, w.server.Close())
+	}
+	errs = append(errs, w.Agent.Close())
+	return errors.Join(errs...)
+}
+
+// StartWalletAgent starts the learner's DIDComm agent (package
+// wallet/agent) on v and serves the wallet control socket (package
+// wallet/control), so that skillpass-cli commands on the same wallet reach
+// the app. A control socket that cannot be served is logged and the agent
+// runs without it.
+func StartWalletAgent(v Vault, o AgentOptions) (Agent, error) {
+	w, ok := v.(*wallet.Wallet)
+	if !ok {
+		return nil, ErrNoAgentWallet
+	}
+	onChange := o.OnChange
+	a, err := agent.New(w, agent.Options{Listen: o.Listen, OnOffer: func(agent.Offer) {
+		if onChange != nil {
+			onChange()
+		}
+	}})
+	if err != nil {
+		return nil, err
+	}
+	srv, err := control.Listen(w, a, control.Options{})
+	if err != nil {
+		fyne.LogError("serve the wallet control socket", err)
+	}
+	return walletAgent{Agent: a, server: srv}, nil
+}
+
+// startAgent starts the agent off the UI goroutine after the first unlock,
+// then connects to App.Invitation when one is set.
+func (a *App) startAgent(v Vault) {
+	if a.StartAgent == nil {
+		return
+	}
+	start, listen, inv := a.StartAgent, a.fyneApp.Preferences().String(prefAgentListen), a.Invitation
+	a.inbox.starting()
+	a.background(func() {
+		ag, err := start(v, AgentOptions{Listen: listen, OnChange: a.agentChanged})
+		fyne.Do(func() {
+			if err == nil && a.vault == nil { // the window closed meanwhile
+				_ = ag.Close()
+				return
+			}
+			if err == nil {
+				a.agent = ag
+				go a.watchAgent(ag)
+			}
+			a.inbox.started(ag, err)
+		})
+		if err == nil && len(inv) > 0 {
+			fyne.Do(func() { a.inbox.Connect(string(inv)) })
+		}
+	})
+}
+
+// agentChanged is the agent's change notification: it runs on the agent's
+// goroutines, so it only marks the inbox for a reload.
+func (a *App) agentChanged() {
+	select {
+	case a.changes <- struct{}{}:
+	default:
+	}
+}
+
+// watchAgent reloads the inbox whenever the agent reports a change, until
+// the agent stops.
+func (a *App) watchAgent(ag Agent) {
+	for {
+		select {
+		case <-a.agentDone:
+			return
+		case <-a.changes:
+			a.background(func() { a.inbox.load(ag) })
+		}
+	}
+}
+
+// stopAgent closes the agent (before the wallet: it uses it).
+func (a *App) stopAgent() {
+	if a.agent == nil {
+		return
+	}
+	close(a.agentDone)
+	if err := a.agent.Close(); err != nil {
+		fyne.LogError("stop the agent", err)
+	}
+	a.agent = nil
+}
+
+// InboxScreen is where credentials offered over DIDComm arrive: paste an
+// issuer's invitation (or open its QR image) to connect, see the
+// connections, and accept or decline each offer.
+type InboxScreen struct {
+	app   *App
+	vault Vault
+	agent Agent
+
+	invitation  *widget.Entry
+	connectB    *widget.Button
+	openQRB     *widget.Button
+	status      *widget.Label
+	result      *widget.Label
+	connections *widget.Label
+	endpoint    *widget.Label
+	offerBox    *fyne.Container
+	content     fyne.CanvasObject
+
+	offers []agent.Offer
+	rows   []*OfferRow
+}
+
+// OfferRow is one offer as the inbox shows it; a pending offer has Accept
+// and Decline buttons.
+type OfferRow struct {
+	Offer   agent.Offer
+	label   *widget.Label
+	accept  *widget.Button
+	decline *widget.Button
+}
+
+// Text returns the row's text.
+func (r *OfferRow) Text() string { return r.label.Text }
+
+// AcceptButton returns the row's Accept button (nil unless the offer is
+// pending).
+func (r *OfferRow) AcceptButton() *widget.Button { return r.accept }
+
+// DeclineButton returns the row's Decline button (nil unless the offer is
+// pending).
+func (r *OfferRow) DeclineButton() *widget.Button { return r.decline }
+
+func newInboxScreen(a *App, v Vault) *InboxScreen {
+	s := &InboxScreen{app: a, vault: v}
+	s.invitation = widget.NewMultiLineEntry()
+	s.invitation.SetPlaceHolder(lang.L("Paste the invitation link or text an issuer gave you"))
+	s.invitation.Wrapping = fyne.TextWrapBreak
+	s.invitation.SetMinRowsVisible(3)
+	s.connectB = widget.NewButton(lang.L("Connect"), s.onConnect)
+	s.connectB.Importance = widget.HighImportance
+	s.openQRB = widget.NewButton(lang.L("Open QR image…"), s.onOpenQRDialog)
+	s.status = wrapped("")
+	s.result = wrapped("")
+	s.result.TextStyle = fyne.TextStyle{Bold: true}
+	s.result.Hide() // until an offer was answered
+	s.connections = wrapped("")
+	s.endpoint = wrapped("")
+	s.offerBox = container.NewVBox()
+	if a.StartAgent == nil {
+		s.status.SetText(lang.L("No DIDComm agent runs in this window: offers cannot arrive."))
+		s.connectB.Disable()
+		s.openQRB.Disable()
+	}
+	s.content = container.NewVScroll(container.NewVBox(
+		bold(lang.L("Connect to an issuer")),
+		s.invitation,
+		container.NewHBox(s.connectB, s.openQRB),
+		s.status,
+		widget.NewSeparator(),
+		bold(lang.L("Offers")),
+		s.result,
+		s.offerBox,
+		widget.NewSeparator(),
+		bold(lang.L("Connections")),
+		s.connections,
+		s.endpoint,
+	))
+	s.showOffers(nil)
+	s.connections.SetText(lang.L("No connection yet."))
+	return s
+}
+
+// starting says the agent is on its way.
+func (s *InboxScreen) starting() {
+	s.status.SetText(lang.L("Starting your DIDComm agent…"))
+	s.connectB.Disable()
+	s.openQRB.Disable()
+}
+
+// started takes the agent (or says why it did not start).
+func (s *InboxScreen) started(ag Agent, err error) {
+	if err != nil {
+		s.status.SetText(lang.L("Your DIDComm agent did not start, so offers cannot arrive: {{.Err}}", map[string]any{"Err": err.Error()}))
+		return
+	}
+	s.agent = ag
+	s.connectB.Enable()
+	s.openQRB.Enable()
+	s.status.SetText("")
+	s.endpoint.SetText(lang.L("Issuers reach this wallet at {{.URL}} while the app is open.", map[string]any{"URL": ag.Endpoint()}))
+	s.reload()
+}
+
+// say shows what became of the last offer answered.
+func (s *InboxScreen) say(text string) {
+	s.result.SetText(text)
+	s.result.Show()
+}
+
+// Status returns the message under the connect button.
+func (s *InboxScreen) Status() string { return s.status.Text }
+
+// Result returns what became of the last offer accepted or declined, in
+// plain words.
+func (s *InboxScreen) Result() string { return s.result.Text }
+
+// Connections returns the connection list as shown.
+func (s *InboxScreen) Connections() string { return s.connections.Text }
+
+// Rows returns the offers as shown, newest first.
+func (s *InboxScreen) Rows() []*OfferRow { return s.rows }
+
+// Invitation returns the invitation entry (tests type into it).
+func (s *InboxScreen) Invitation() *widget.Entry { return s.invitation }
+
+// ConnectButton returns the Connect button.
+func (s *InboxScreen) ConnectButton() *widget.Button { return s.connectB }
+
+// reload reads the connections and offers off the UI goroutine.
+func (s *InboxScreen) reload() {
+	ag := s.agent
+	if ag == nil {
+		return
+	}
+	s.app.background(func() { s.load(ag) })
+}
+
+// load reads the agent and shows what it read; it runs as a background job.
+func (s *InboxScreen) load(ag Agent) {
+	conns, cerr := ag.Connections()
+	offers, oerr := ag.Offers()
+	if errors.Is(cerr, wallet.ErrLocked) || errors.Is(oerr, wallet.ErrLocked) {
+		return // the inbox is read again when the wallet is unlocked and the tab shown
+	}
+	fyne.Do(func() {
+		if cerr != nil {
+			s.connections.SetText(lang.L("Could not read the connections: {{.Err}}", map[string]any{"Err": cerr.Error()}))
+		} else {
+			s.showConnections(conns)
+		}
+		if oerr != nil {
+			s.status.SetText(lang.L("Could not read the offers: {{.Err}}", map[string]any{"Err": oerr.Error()}))
+			return
+		}
+		s.showOffers(offers)
+	})
+}
+
+func (s *InboxScreen) showConnections(conns []agent.Connection) {
+	if len(conns) == 0 {
+		s.connections.SetText(lang.L("No connection yet."))
+		return
+	}
+	var lines []string
+	for _, c := range conns {
+		name := c.TheirLabel
+		if name == "" {
+			name = c.TheirDID
+		}
+		state := lang.L("connected")
+		if c.State != "completed" {
+			state = lang.L("connecting ({{.State}})", map[string]any{"State": c.State})
+		}
+		lines = append(lines, "• "+name+" — "+state)
+	}
+	s.connections.SetText(strings.Join(lines, "\n"))
+}
+
+// showOffers lists the offers, newest first: pending ones with Accept and
+// Decline.
+func (s *InboxScreen) showOffers(offers []agent.Offer) {
+	s.offers = offers
+	s.rows = s.rows[:0]
+	s.offerBox.RemoveAll()
+	if len(offers) == 0 {
+		s.offerBox.Add(wrapped(lang.L("No offers yet. Connect to an issuer: their offers appear here.")))
+		return
+	}
+	for i := len(offers) - 1; i >= 0; i-- {
+		o := offers[i]
+		row := &OfferRow{Offer: o, label: wrapped(OfferText(o))}
+		s.rows = append(s.rows, row)
+		if o.State != agent.OfferPending {
+			s.offerBox.Add(row.label)
+			continue
+		}
+		row.accept = widget.NewButton(lang.L("Accept"), func() { s.onAccept(row) })
+		row.accept.Importance = widget.HighImportance
+		row.decline = widget.NewButton(lang.L("Decline"), func() { s.onDecline(row) })
+		s.offerBox.Add(container.NewBorder(nil, nil, nil, container.NewHBox(row.accept, row.decline), row.label))
+	}
+}
+
+// OfferText is an offer in plain words: what, from whom, and where it
+// stands.
+func OfferText(o agent.Offer) string {
+	name := o.Name
+	if name == "" {
+		name = o.Achievement
+	}
+	if name == "" {
+		name = lang.L("A credential")
+	}
+	from := o.From
+	if from == "" {
+		from = o.IssuerName
+	}
+	if from == "" {
+		from = o.Issuer
+	}
+	text := lang.L("{{.Name}} from {{.From}}: {{.State}}", map[string]any{"Name": name, "From": from, "State": offerState(o)})
+	if o.Comment != "" {
+		text += "\n“" + o.Comment + "”"
+	}
+	return text
+}
+
+// offerState says where an offer stands.
+func offerState(o agent.Offer) string {
+	switch o.State {
+	case agent.OfferPending:
+		return lang.L("waiting for your answer")
+	case agent.OfferAccepted:
+		return lang.L("accepted, waiting for the credential")
+	case agent.OfferStored:
+		return lang.L("stored in your wallet")
+	case agent.OfferDeclined:
+		return lang.L("declined")
+	case agent.OfferRejected:
+		return lang.L("refused: {{.Reason}}", map[string]any{"Reason": o.Problem})
+	case agent.OfferWithdrawn:
+		return lang.L("withdrawn by the issuer: {{.Reason}}", map[string]any{"Reason": o.Problem})
+	case agent.OfferFailed:
+		return lang.L("failed: {{.Reason}}", map[string]any{"Reason": o.Problem})
+	}
+	return string(o.State)
+}
+
+func (s *InboxScreen) onConnect() { s.Connect(s.invitation.Text) }
+
+// Connect connects to the issuer of invitation (a link, the invitation
+// JSON, or a QR image's bytes) off the UI goroutine.
+func (s *InboxScreen) Connect(invitation string) {
+	s.app.touch()
+	ag := s.agent
+	if ag == nil {
+		return
+	}
+	if strings.TrimSpace(invitation) == "" {
+		s.status.SetText(lang.L("Paste an invitation first, or open its QR image."))
+		return
+	}
+	s.connectB.Disable()
+	s.openQRB.Disable()
+	s.status.SetText(lang.L("Connecting…"))
+	s.app.background(func() {
+		_, err := ag.Connect(context.Background(), []byte(invitation))
+		fyne.Do(func() {
+			s.connectB.Enable()
+			s.openQRB.Enable()
+			if err != nil {
+				s.status.SetText(connectFailure(err))
+				return
+			}
+			s.invitation.SetText("")
+			s.status.SetText(lang.L("Connected. The issuer's offers will appear below."))
+		})
+		s.load(ag)
+	})
+}
+
+// connectFailure words a failed connection.
+func connectFailure(err error) string {
+	switch {
+	case errors.Is(err, agent.ErrInvalidInvitation):
+		return lang.L("This is not an invitation Skillpass can use: {{.Err}}", map[string]any{"Err": err.Error()})
+	case errors.Is(err, agent.ErrTimeout):
+		return lang.L("The issuer did not answer in time. Check that their service is running and try again.")
+	case errors.Is(err, wallet.ErrLocked):
+		return lang.L("The wallet is locked. Unlock it and try again.")
+	}
+	return lang.L("Could not connect: {{.Err}}", map[string]any{"Err": err.Error()})
+}
+
+func (s *InboxScreen) onOpenQRDialog() {
+	s.app.touch()
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		s.ConnectFile(path)
+	}, s.app.window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".txt", ".json"}))
+	d.Show()
+}
+
+// maxInvitationFile bounds an invitation file (a QR image or text).
+const maxInvitationFile = 8 << 20
+
+// ConnectFile connects with the invitation in a file: a QR image of it, or
+// its text.
+func (s *InboxScreen) ConnectFile(path string) {
+	fi, err := os.Stat(path)
+	if err == nil && fi.Size() > maxInvitationFile {
+		err = fmt.Errorf("the file is larger than %d MB", maxInvitationFile>>20)
+	}
+	var data []byte
+	if err == nil {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		s.status.SetText(lang.L("Could not read the file: {{.Err}}", map[string]any{"Err": err.Error()}))
+		return
+	}
+	s.Connect(string(data))
+}
+
+// onAccept accepts an offer off the UI goroutine and says what became of
+// it: stored and verified, or refused with the reason.
+func (s *InboxScreen) onAccept(row *OfferRow) {
+	s.app.touch()
+	ag, id := s.agent, row.Offer.ID
+	row.accept.Disable()
+	row.decline.Disable()
+	s.say(lang.L("Accepting {{.Name}}: asking the issuer for the credential…", map[string]any{"Name": offerName(row.Offer)}))
+	s.app.background(func() {
+		off, err := ag.Accept(context.Background(), id)
+		text := s.acceptResult(row.Offer, off, err)
+		fyne.Do(func() {
+			s.say(text)
+			if s.app.credentials != nil {
+				s.app.credentials.refresh()
+			}
+			if s.app.home != nil {
+				s.app.home.refresh()
+			}
+		})
+		s.load(ag)
+	})
+}
+
+// acceptResult words what Accept did, in plain words.
+func (s *InboxScreen) acceptResult(asked agent.Offer, off *agent.Offer, err error) string {
+	name := offerName(asked)
+	if err == nil && off != nil && off.State == agent.OfferStored {
+		verdict := lang.L("verified")
+		if rec, gerr := s.vault.Get(off.CredentialID); gerr == nil {
+			verdict = lang.L(rec.Summary.Verdict())
+		}
+		return lang.L("{{.Name}} is in your wallet: {{.Verdict}}.", map[string]any{"Name": name, "Verdict": verdict})
+	}
+	problem := ""
+	if off != nil {
+		problem = off.Problem
+	}
+	switch {
+	case errors.Is(err, agent.ErrRejected) || (off != nil && off.State == agent.OfferRejected):
+		if problem == "" && err != nil {
+			problem = err.Error()
+		}
+		return lang.L("{{.Name}} was refused and not stored: {{.Reason}}", map[string]any{"Name": name, "Reason": problem})
+	case errors.Is(err, agent.ErrWithdrawn):
+		return lang.L("The issuer ended the exchange for {{.Name}}: {{.Reason}}", map[string]any{"Name": name, "Reason": problem})
+	case errors.Is(err, agent.ErrNotPending):
+		return lang.L("{{.Name}} was already answered.", map[string]any{"Name": name})
+	case errors.Is(err, agent.ErrTimeout):
+		return lang.L("The issuer did not send {{.Name}} in time. It may still arrive; the inbox shows it when it does.", map[string]any{"Name": name})
+	case err != nil:
+		return lang.L("Could not accept {{.Name}}: {{.Err}}", map[string]any{"Name": name, "Err": err.Error()})
+	}
+	return OfferText(*off)
+}
+
+// offerName names an offer for a sentence.
+func offerName(o agent.Offer) string {
+	if o.Name != "" {
+		return o.Name
+	}
+	if o.Achievement != "" {
+		return o.Achievement
+	}
+	return lang.L("The credential")
+}
+
+// onDecline declines an offer off the UI goroutine; the issuer is told.
+func (s *InboxScreen) onDecline(row *OfferRow) {
+	s.app.touch()
+	ag, id := s.agent, row.Offer.ID
+	row.accept.Disable()
+	row.decline.Disable()
+	s.app.background(func() {
+		err := ag.Decline(context.Background(), id, "declined by the learner")
+		fyne.Do(func() {
+			if err != nil {
+				s.say(lang.L("Could not decline {{.Name}}: {{.Err}}", map[string]any{"Name": offerName(row.Offer), "Err": err.Error()}))
+				return
+			}
+			s.say(lang.L("{{.Name}} declined; the issuer was told.", map[string]any{"Name": offerName(row.Offer)}))
+		})
+		s.load(ag)
+	})
+}
