@@ -27,29 +27,25 @@ func singleRun(t *testing.T, doc []byte) string {
 }
 
 // TestEncodeStoresRandomBytes: Encode puts a derived BBS+ proof in a
-// DEFLATE block of its own, which makes the text shorter than one DEFLATE
-// run, never longer; both decode to the same document, so the format is
-// unchanged.
+// DEFLATE block of its own, which makes the text never longer than one
+// DEFLATE run (with Go 1.26's compress/flate it is 17-25 characters shorter
+// for BBS+; Go 1.27's already stores such bytes and the two come out equal);
+// both decode to the same document, so the format is unchanged.
 func TestEncodeStoresRandomBytes(t *testing.T) {
 	tests := []struct {
-		name    string
-		doc     []byte
-		shorter bool
+		name string
+		doc  []byte
 	}{
-		{"BBS+ derived, short texts", bbsPresentation(t, shortBadge), true},
-		{"BBS+ derived, long texts", bbsPresentation(t, longBadge), true},
-		{"Ed25519", ed25519Presentation(t, shortBadge), false},
+		{"BBS+ derived, short texts", bbsPresentation(t, shortBadge)},
+		{"BBS+ derived, long texts", bbsPresentation(t, longBadge)},
+		{"Ed25519", ed25519Presentation(t, shortBadge)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text, err := qr.Encode(tt.doc)
 			require.NoError(t, err)
 			one := singleRun(t, tt.doc)
-			if tt.shorter {
-				require.Less(t, len(text), len(one))
-			} else {
-				require.LessOrEqual(t, len(text), len(one))
-			}
+			require.LessOrEqual(t, len(text), len(one))
 			t.Logf("%d characters (one DEFLATE run: %d)", len(text), len(one))
 			for _, s := range []string{text, one} {
 				back, err := qr.Decode(s)
