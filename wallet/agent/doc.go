@@ -7,7 +7,7 @@
 //   - New starts an aries framework whose stores live in the wallet's
 //     encrypted bbolt file (wallet.AgentStorage), whose keys are the wallet's
 //     (wallet.AgentKMS, sealed under the passphrase), with HTTP inbound on a
-//     listener we own and HTTP outbound. The address is kept in the wallet
+//     listener we own and HTTP and WebSocket outbound. The address is kept in the wallet
 //     and reused at the next start, because the wallet's connections send
 //     there.
 //   - Connect accepts an out-of-band 1.0 invitation (a link with ?oob= or
@@ -98,8 +98,12 @@
 //   - aries logs through its own logger to stderr, noisily (for example
 //     "handleDIDEvent: ParentThreadID is empty" after every DID Exchange).
 //     The agent leaves the process-wide log level to the program.
-//   - WebSocket outbound is not wired: aries' ws transport needs
-//     nhooyr.io/websocket, which is not in go.mod.
+//   - aries' ws transport keeps sockets in a pool whose incoming messages
+//     go straight to the framework, past our guard, and dials with
+//     http.DefaultClient. We do not use it: invitations and DIDs with a
+//     ws:// or wss:// endpoint are sent to by didcomm.WSOutbound (send-only:
+//     one socket per message, dialled with our client, no return route;
+//     replies come to our HTTP inbound).
 //
 // An Agent does not own the wallet: close the Agent before the Wallet.
 package agent

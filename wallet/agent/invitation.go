@@ -204,11 +204,9 @@ func checkService(s interface{}) (string, error) {
 			return "", fmt.Errorf("serviceEndpoint %q is not a URL", ep)
 		}
 		switch u.Scheme {
-		case "http", "https":
-		case "ws", "wss":
-			return "", fmt.Errorf("serviceEndpoint %q is WebSocket, which this Skillpass cannot send to yet", ep)
+		case "http", "https", "ws", "wss":
 		default:
-			return "", fmt.Errorf("serviceEndpoint %q is not an http or https URL", ep)
+			return "", fmt.Errorf("serviceEndpoint %q is not an http or https URL, nor a ws or wss one", ep)
 		}
 		return ep, nil
 	default:

@@ -117,7 +117,6 @@ func TestParseInvitationMalformed(t *testing.T) {
 		{"empty recipient key", service(func(s map[string]any) { s["recipientKeys"] = []any{""} }), "recipient key"},
 		{"no endpoint", service(func(s map[string]any) { delete(s, "serviceEndpoint") }), "no serviceEndpoint"},
 		{"endpoint not a URL", service(func(s map[string]any) { s["serviceEndpoint"] = "somewhere" }), "not a URL"},
-		{"websocket endpoint", service(func(s map[string]any) { s["serviceEndpoint"] = "wss://issuer.example/ws" }), "WebSocket"},
 		{"ftp endpoint", service(func(s map[string]any) { s["serviceEndpoint"] = "ftp://issuer.example/" }), "not an http or https URL"},
 		{"too large", bytes.Repeat([]byte("a"), MaxInvitationBytes+1), "at most"},
 		{"image without a code", blankPNG(t), "no readable QR code"},

@@ -30,7 +30,8 @@ type Config struct {
 	StatePrefix string
 	// Inbound is the inbound transport (see Listen).
 	Inbound *Inbound
-	// Client sends outbound messages over HTTP.
+	// Client sends outbound messages over HTTP, and dials WebSocket
+	// endpoints (see WSOutbound).
 	Client *http.Client
 	// Loader loads JSON-LD contexts for aries.
 	Loader jsonld.DocumentLoader
@@ -40,7 +41,8 @@ type Config struct {
 }
 
 // NewFramework starts an aries framework on cfg.Wallet's store and KMS with
-// tink crypto, cfg.Inbound and an HTTP outbound transport on cfg.Client;
+// tink crypto, cfg.Inbound and HTTP and WebSocket (send-only, WSOutbound)
+// outbound transports on cfg.Client;
 // extra options (protocols, for example) come after ours. aries calls
 // cfg.Inbound.Start here; NewFramework then protects cfg.Inbound with its
 // guard (cfg.Guard); the Inbound serves only after Serve.
@@ -51,6 +53,10 @@ func NewFramework(cfg Config, extra ...aries.Option) (*aries.Aries, error) {
 	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(cfg.Client))
 	if err != nil {
 		return nil, fmt.Errorf("http outbound: %w", err)
+	}
+	wsOut, err := NewWSOutbound(cfg.Client)
+	if err != nil {
+		return nil, err
 	}
 	cr, err := tinkcrypto.New()
 	if err != nil {
@@ -67,7 +73,7 @@ func NewFramework(cfg Config, extra ...aries.Option) (*aries.Aries, error) {
 		aries.WithKMS(func(kms.Provider) (kms.KeyManager, error) { return km, nil }),
 		aries.WithCrypto(cr),
 		aries.WithInboundTransport(cfg.Inbound),
-		aries.WithOutboundTransports(out),
+		aries.WithOutboundTransports(out, wsOut),
 		aries.WithJSONLDDocumentLoader(cfg.Loader),
 		aries.WithProtocols(guardedPickup(cfg.Inbound)),
 	}, extra...)
