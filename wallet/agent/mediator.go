@@ -38,7 +38,12 @@ const configMediator = "mediator"
 // maxPickupRounds bounds the batches one Pickup takes.
 const (
 	pickupBatchSize = 25
-	maxPickupRounds = 40
+	// pickupStatusWait bounds the wait for the mediator's status answer.
+	// aries' mediator answers a status request only once it has held a
+	// message for this learner; before that it stays silent (and aries'
+	// client would wait 50 s), so silence means nothing waits there.
+	pickupStatusWait = 5 * time.Second
+	maxPickupRounds  = 40
 )
 
 var (
@@ -194,13 +199,18 @@ func (a *Agent) Pickup(ctx context.Context) (int, error) {
 	total := 0
 	for round := 0; round < maxPickupRounds; round++ {
 		var waiting int
-		err := a.await(ctx, func() error {
+		sctx, cancel := context.WithTimeout(ctx, pickupStatusWait)
+		err := a.await(sctx, func() error {
 			st, err := a.pickup.StatusRequest(m.ConnectionID)
 			if err == nil {
 				waiting = st.MessageCount
 			}
 			return err
 		})
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return total, nil // no answer: the mediator holds nothing for us (see pickupStatusWait)
+		}
 		if err != nil {
 			return total, fmt.Errorf("pick up from %s: %w", orDefault(m.Label, "the mediator"), err)
 		}
