@@ -46,7 +46,7 @@ func cmdAgent(o *opts, env Env) error {
 	out := &offerPrinter{w: env.Stdout}
 	a, err := agent.New(w, agent.Options{
 		Listen: o.listen, Endpoint: o.endpoint,
-		OnOffer: out.offer,
+		OnOffer: out.offer, OnRequest: out.request, OnPickup: out.pickup,
 	})
 	if err != nil {
 		if errors.Is(err, agent.ErrPortTaken) {
@@ -91,6 +91,7 @@ type offerPrinter struct {
 	mu      sync.Mutex
 	w       io.Writer
 	started bool
+	later   []string // lines noted before start
 }
 
 // offer is the agent's OnOffer.
@@ -105,11 +106,47 @@ func (p *offerPrinter) offer(off agent.Offer) {
 	}
 }
 
+// request is the agent's OnRequest: a verifier's request that waits.
+func (p *offerPrinter) request(r agent.Request) {
+	if r.State != agent.RequestPending {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.started {
+		fmt.Fprintf(p.w, msgAgentRequest, r.ID, firstNonEmpty(r.From, "a verifier"), firstNonEmpty(r.Name, r.Purpose, "a presentation"), r.ID)
+	}
+}
+
+// pickup is the agent's OnPickup: what the mediator held at start.
+func (p *offerPrinter) pickup(n int, err error) {
+	var line string
+	switch {
+	case err != nil:
+		line = fmt.Sprintf(msgAgentPickupFailed, err)
+	case n > 0:
+		line = fmt.Sprintf(msgAgentPickedUp, n)
+	default:
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.started {
+		p.later = append(p.later, line) // the endpoint stays the first line
+		return
+	}
+	fmt.Fprint(p.w, line)
+}
+
 // start prints the header and lets later offers through.
 func (p *offerPrinter) start(header func(io.Writer)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	header(p.w)
+	for _, line := range p.later {
+		fmt.Fprint(p.w, line)
+	}
+	p.later = nil
 	p.started = true
 }
 

@@ -94,6 +94,10 @@ type opts struct {
 	sheetOut  string // present: the printable A4 sheet
 	text      bool
 	args      []string
+
+	// presentation requests: requests --all, share --use DESCRIPTOR=CREDENTIAL
+	all bool
+	use map[string]string
 }
 
 // Run executes one command line (without the program name) and returns the
@@ -169,6 +173,8 @@ func parse(args []string, stderr io.Writer) (string, *opts, error) {
 	fs.StringVar(&o.listen, "listen", "", "agent: HOST:PORT for DIDComm")
 	fs.StringVar(&o.endpoint, "endpoint", "", "agent: the public URL issuers reach it at")
 	fs.StringVar(&o.reason, "reason", "", "decline: the reason the issuer is told")
+	fs.BoolVar(&o.all, "all", false, "requests: every request, whatever its state")
+	fs.Var(useFlag{&o.use}, "use", "share: DESCRIPTOR=CREDENTIAL, the credential that answers a descriptor (repeatable)")
 	fs.StringVar(&o.sector, "sector", "", "framework roles: only roles of sectors whose name contains this")
 	fs.StringVar(&o.fileOut, "file", "", "passport export: the passport file to write")
 	fs.StringVar(&o.pdfOut, "pdf", "", "passport export: the one-page PDF summary to write")
@@ -265,6 +271,18 @@ func run(args []string, env Env) error {
 		return cmdAccept(o, env)
 	case "decline":
 		return cmdDecline(o, env)
+	case "mediator":
+		return cmdMediator(o, env)
+	case "pickup":
+		return cmdPickup(o, env)
+	case "requests":
+		return cmdRequests(o, env)
+	case "request":
+		return cmdRequest(o, env)
+	case "share":
+		return cmdShare(o, env)
+	case "decline-request":
+		return cmdDeclineRequest(o, env)
 	default:
 		return &usageError{msg: fmt.Sprintf(msgUnknownCommand, cmd), hint: msgUnknownCommandH}
 	}

@@ -68,6 +68,22 @@ and passport go through it; the other wallet commands wait until it stops):
   inbox [--json]                credential offers waiting for your answer
   accept ID                     ask for the offered credential; it is verified, then stored
   decline ID [--reason TEXT]    refuse the offer and tell the issuer why
+  mediator INVITATION           receive through a mediator (an always-on agent) from
+                                now on: what issuers send while the agent is stopped
+                                waits there (prints its connection id and endpoint)
+  mediator [--json]             the mediator in use, if any
+  pickup [--json]               fetch what the mediator holds now (the agent also
+                                does at every start)
+  requests [--json] [--all]     verifiers' presentation requests waiting for your
+                                answer (--all: every one, with how it was answered)
+  request ID [--json]           what a request asks for, and which of your credentials
+                                match each part
+  share ID [--use DESCRIPTOR=CREDENTIAL]...
+                                answer a request with a presentation signed by you;
+                                shows what is disclosed, then sends it (--use picks
+                                the credential for a part; default: the first match)
+  decline-request ID [--reason TEXT]
+                                refuse a request and tell the verifier why
 
 Backups have a passphrase of their own: SKILLPASS_BACKUP_PASSPHRASE, else a prompt.
 
@@ -112,7 +128,7 @@ const (
 	msgTooManyArgs     = "%s takes no more arguments (got %q)"
 	msgNoWalletHint    = "create one with `skillpass-cli init` (or pass --wallet DIR)"
 	msgWrongPassHint   = "check the passphrase (SKILLPASS_PASSPHRASE or the prompt); nothing in the wallet was changed"
-	msgBusyHint        = "another Skillpass (the app or `skillpass-cli agent`) has this wallet open: stop it to run this command; while it runs, list, show, passport, connect, inbox, accept and decline go through it"
+	msgBusyHint        = "another Skillpass (the app or `skillpass-cli agent`) has this wallet open: stop it to run this command; while it runs, list, show, passport and the DIDComm commands (connect, inbox, accept, decline, mediator, pickup, requests, request, share, decline-request) go through it"
 	msgExistsHint      = "use that wallet, or pass --wallet DIR to create another one elsewhere"
 	msgPassPrompt      = "Passphrase for %s: "
 	msgNewPassPrompt   = "New passphrase (at least %d characters): "
@@ -213,31 +229,34 @@ const (
 
 // The wallet agent and its commands (agentcmd.go).
 const (
-	msgAgentStarted     = "Skillpass agent for %s: DIDComm on %s, control socket %s\nOther skillpass-cli commands on this wallet now go through it. Stop it with Ctrl-C.\n"
-	msgAgentStopped     = "Agent stopped.\n"
-	msgAgentWaiting     = "%d offers wait for your answer: skillpass-cli inbox\n"
-	msgAgentOffer       = "offer %s from %s: %s (skillpass-cli accept %s, or decline)\n"
-	msgAgentRunning     = "an agent already holds the wallet in %s (process %d)"
-	msgAgentRunningHint = "use it: list, show, passport, connect, inbox, accept and decline go through it; stop it with Ctrl-C in its terminal"
-	msgPortTakenHint    = "another program listens there: give a free one with --listen 127.0.0.1:PORT (connections made earlier send to the old address, so keep it stable, or use --endpoint)"
-	msgUnsafeDirHint    = "make the wallet folder private: chmod 700 %s"
-	msgSocketHint       = "the wallet folder's agent.sock is not a Skillpass agent's socket, or the folder is not private; check the folder (chmod 700) and move the file away"
-	msgNeedAgent        = "%s needs the wallet's agent, and none is running on %s"
-	msgNeedAgentHint    = "start it in another terminal with `skillpass-cli agent` (same --wallet), and keep it running"
-	msgConnectUsage     = "connect needs one invitation: a link, its JSON, a QR code PNG, or - for standard input"
-	msgInvitationHint   = "give the issuer's invitation link (with ?oob= or ?c_i=), the invitation JSON, or a PNG of its QR code"
-	msgAgentTimeoutHint = "the other side did not answer in time: check that the issuer is running and reachable at its endpoint, then try again"
-	msgNeedOfferID      = "%s needs one offer id"
-	msgNoOfferHint      = "run `skillpass-cli inbox` to see the offers waiting and their ids; the first few characters are enough"
-	msgNotPendingHint   = "run `skillpass-cli inbox` to see the offers still waiting for an answer"
-	msgRejectedHint     = "nothing was stored and the issuer was told why; ask the issuer to offer it again"
-	msgAgentVersionHint = "run the agent and the command from the same Skillpass release"
-	msgNoConnections    = "No connections yet. Connect to an issuer with `skillpass-cli connect INVITATION`.\n"
-	msgInboxEmpty       = "No offers waiting.\n"
-	msgInboxHint        = "Accept one with `skillpass-cli accept ID`, or decline it with `skillpass-cli decline ID [--reason TEXT]`.\n"
-	msgAccepted         = "Stored %s  %q from %s (%s)\n"
-	msgAcceptProblem    = "offer %s: %s: %s\n"
-	msgDeclined         = "Declined %s; the issuer was told.\n"
+	msgAgentStarted      = "Skillpass agent for %s: DIDComm on %s, control socket %s\nOther skillpass-cli commands on this wallet now go through it. Stop it with Ctrl-C.\n"
+	msgAgentStopped      = "Agent stopped.\n"
+	msgAgentWaiting      = "%d offers wait for your answer: skillpass-cli inbox\n"
+	msgAgentOffer        = "offer %s from %s: %s (skillpass-cli accept %s, or decline)\n"
+	msgAgentRequest      = "request %s: %s asks for %s; see it with `skillpass-cli request %s`\n"
+	msgAgentPickedUp     = "picked up %d message(s) the mediator held while the agent was stopped\n"
+	msgAgentPickupFailed = "could not pick up from the mediator: %v (try `skillpass-cli pickup` later)\n"
+	msgAgentRunning      = "an agent already holds the wallet in %s (process %d)"
+	msgAgentRunningHint  = "use it: list, show, passport and the DIDComm commands (connect, inbox, accept, decline, mediator, pickup, requests, request, share, decline-request) go through it; stop it with Ctrl-C in its terminal"
+	msgPortTakenHint     = "another program listens there: give a free one with --listen 127.0.0.1:PORT (connections made earlier send to the old address, so keep it stable, or use --endpoint)"
+	msgUnsafeDirHint     = "make the wallet folder private: chmod 700 %s"
+	msgSocketHint        = "the wallet folder's agent.sock is not a Skillpass agent's socket, or the folder is not private; check the folder (chmod 700) and move the file away"
+	msgNeedAgent         = "%s needs the wallet's agent, and none is running on %s"
+	msgNeedAgentHint     = "start it in another terminal with `skillpass-cli agent` (same --wallet), and keep it running"
+	msgConnectUsage      = "connect needs one invitation: a link, its JSON, a QR code PNG, or - for standard input"
+	msgInvitationHint    = "give the issuer's invitation link (with ?oob= or ?c_i=), the invitation JSON, or a PNG of its QR code"
+	msgAgentTimeoutHint  = "the other side did not answer in time: check that the issuer is running and reachable at its endpoint, then try again"
+	msgNeedOfferID       = "%s needs one offer id"
+	msgNoOfferHint       = "run `skillpass-cli inbox` to see the offers waiting and their ids; the first few characters are enough"
+	msgNotPendingHint    = "run `skillpass-cli inbox` to see the offers still waiting for an answer"
+	msgRejectedHint      = "nothing was stored and the issuer was told why; ask the issuer to offer it again"
+	msgAgentVersionHint  = "run the agent and the command from the same Skillpass release"
+	msgNoConnections     = "No connections yet. Connect to an issuer with `skillpass-cli connect INVITATION`.\n"
+	msgInboxEmpty        = "No offers waiting.\n"
+	msgInboxHint         = "Accept one with `skillpass-cli accept ID`, or decline it with `skillpass-cli decline ID [--reason TEXT]`.\n"
+	msgAccepted          = "Stored %s  %q from %s (%s)\n"
+	msgAcceptProblem     = "offer %s: %s: %s\n"
+	msgDeclined          = "Declined %s; the issuer was told.\n"
 )
 
 // Skills frameworks (frameworkcmd.go).
@@ -320,4 +339,57 @@ const (
 	msgCategoriesNone     = "You have not put any skill under another category. Do it with `skillpass-cli passport category SKILL CATEGORY`.\n"
 	msgCategoriesHeader   = "SKILL\tYOUR CATEGORY\tFROM ITS CREDENTIALS\tKEY"
 	msgCategoriesNotHeld  = "(not in the passport now)"
+)
+
+// Mediation and verifiers' presentation requests (mediatorcmd.go,
+// requestcmd.go).
+const (
+	msgMediatorUsage         = "mediator takes at most one invitation: a link, its JSON, a QR code PNG, or - for standard input"
+	msgMediatorUnnamed       = "(unnamed)"
+	msgMediatorSet           = "Using mediator %s: connection %s, endpoint %s\nConnections made from now on receive through it; what issuers send while the agent is stopped waits there until the next start or `skillpass-cli pickup`.\n"
+	msgMediatorShow          = "Mediator %s, since %s\n  connection %s\n  endpoint   %s\n"
+	msgMediatorNone          = "No mediator is set up. Set one up with `skillpass-cli mediator INVITATION`.\n"
+	msgNoMediatorHint        = "set one up with `skillpass-cli mediator INVITATION` (the mediator's invitation link, JSON or QR code)"
+	msgMediatorRefusedHint   = "check that the mediator runs and accepts new clients, then try again; nothing was changed"
+	msgPickedUp              = "%d messages arrived from the mediator.\n"
+	msgPickedUpHint          = "See them with `skillpass-cli inbox` and `skillpass-cli requests`.\n"
+	msgNeedRequestID         = "%s needs one request id"
+	msgNoRequestHint         = "run `skillpass-cli requests` to see the requests waiting and their ids; the first few characters are enough"
+	msgRequestAnsweredHint   = "run `skillpass-cli requests --all` to see how each request was answered"
+	msgCannotAnswerHint      = "nothing was sent; `skillpass-cli request ID` shows what is asked and which credentials match: pick another with --use DESCRIPTOR=CREDENTIAL, or refuse with `skillpass-cli decline-request ID`"
+	msgShareUsageHint        = "for example: skillpass-cli share 3f1c --use badge=9a2e (ids: `skillpass-cli requests`, `skillpass-cli request ID`)"
+	msgShareUseForm          = "--use %q: give DESCRIPTOR=CREDENTIAL, such as --use badge=9a2e"
+	msgShareUseTwice         = "--use names descriptor %q twice with different credentials"
+	msgRequestUnnamed        = "an unnamed verifier"
+	msgRequestsEmpty         = "No presentation requests waiting.\n"
+	msgRequestsNone          = "No presentation requests yet.\n"
+	msgRequestsHint          = "See what one asks with `skillpass-cli request ID`; answer with `skillpass-cli share ID`, or refuse with `skillpass-cli decline-request ID [--reason TEXT]`.\n"
+	msgRequestHead           = "Request %s from %s (%s, received %s)\n"
+	msgRequestComment        = "  they write: %q\n"
+	msgRequestPurpose        = "  %s: %s\n"
+	msgRequestChallenge      = "  bound to the verifier's challenge %s\n"
+	msgRequestDomain         = "  for the domain %s\n"
+	msgRequestRule           = "  rule: %s\n"
+	msgRequestProblem        = "  note: %s\n"
+	msgRequestDescriptor     = "\n%s: %s\n"
+	msgRequestWhy            = "  why: %s\n"
+	msgRequestField          = "  asks for %s\n"
+	msgRequestFilter         = "must match %s"
+	msgRequestOptional       = "optional"
+	msgRequestLimitRequired  = "  only the fields asked may be shown\n"
+	msgRequestLimitPreferred = "  the verifier prefers to see only the fields asked\n"
+	msgRequestLimitNone      = "  a credential may be shown whole\n"
+	msgRequestDescProblem    = "  Skillpass cannot answer this part: %s\n"
+	msgRequestNoMatch        = "  none of your credentials matches\n"
+	msgRequestMatch          = "  your %s  %q from %s: %s\n"
+	msgMatchCannot           = "cannot be used: %s"
+	msgMatchSelective        = "only the fields asked would be shown (%s)"
+	msgMatchWhole            = "would be shown whole"
+	msgRequestNext           = "\nAnswer with `skillpass-cli share %s [--use DESCRIPTOR=CREDENTIAL]`, or refuse with `skillpass-cli decline-request %s [--reason TEXT]`.\n"
+	msgShareHead             = "Sharing with %s, signed by you:\n"
+	msgShareFor              = "      answers: %s\n"
+	msgShareRules            = "  (the verifier's rules may leave out a part that is not needed)\n"
+	msgShareProblem          = "request %s: %s: %s\n"
+	msgShared                = "Shared presentation %s with %s.\n"
+	msgDeclinedRequest       = "Declined request %s; the verifier was told.\n"
 )

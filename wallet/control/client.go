@@ -110,7 +110,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 		return fmt.Errorf("%s: the agent's answer is larger than %d bytes", req.Op, MaxResponseBytes)
 	}
 	if err != nil && !(errors.Is(err, io.EOF) && len(line) > 0) {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
 			return fmt.Errorf("%s: no answer from the agent: %w", req.Op, agent.ErrTimeout)
 		}
 		return fmt.Errorf("%s: read the agent's answer: %w", req.Op, err)
@@ -238,4 +238,74 @@ func (c *Client) Accept(ctx context.Context, id string) (*agent.Offer, error) {
 // Decline refuses the offer id and tells the issuer, with reason.
 func (c *Client) Decline(ctx context.Context, id, reason string) error {
 	return c.call(ctx, request{Op: opDecline, ID: id, Reason: reason}, nil)
+}
+
+// UseMediator connects to the mediator whose invitation is in data
+// (agent.ParseInvitation's forms), asks it to mediate and returns it once
+// it has granted mediation (agent.Agent.UseMediator); a refusal unwraps to
+// agent.ErrMediatorRefused.
+func (c *Client) UseMediator(ctx context.Context, data []byte) (*agent.Mediator, error) {
+	var m agent.Mediator
+	if err := c.call(ctx, request{Op: opMediatorUse, Invitation: data}, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// Mediator returns the mediator the agent uses, or an error that unwraps
+// to agent.ErrNoMediator.
+func (c *Client) Mediator(ctx context.Context) (*agent.Mediator, error) {
+	var m agent.Mediator
+	if err := c.call(ctx, request{Op: opMediator}, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// Pickup asks the mediator for the messages it holds and returns how many
+// arrived (agent.Agent.Pickup); when an error ends the pickup, the count
+// of those delivered before it comes with it.
+func (c *Client) Pickup(ctx context.Context) (int, error) {
+	var res PickupResult
+	err := c.call(ctx, request{Op: opPickup}, &res)
+	return res.Delivered, err
+}
+
+// Requests returns the presentation requests waiting for the learner,
+// oldest first, without their matches; with all, every request the agent
+// has seen, whatever its state.
+func (c *Client) Requests(ctx context.Context, all bool) ([]agent.Request, error) {
+	var list []agent.Request
+	if err := c.call(ctx, request{Op: opRequests, All: all}, &list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// Request returns the request id (or a unique prefix of at least 4
+// characters) with the learner's credentials that match each descriptor.
+func (c *Client) Request(ctx context.Context, id string) (*agent.Request, error) {
+	var r agent.Request
+	if err := c.call(ctx, request{Op: opRequest, ID: id}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Share answers request id with a presentation of the credentials sel
+// picks (agent.Selection; nil takes the first usable match of each
+// descriptor) and returns the request as answered. A request that cannot be
+// answered as chosen gives an error that unwraps to agent.ErrCannotAnswer,
+// and nothing is sent; when the agent answers with an error and the
+// request as it stands (a presentation that could not be sent), both are
+// returned.
+func (c *Client) Share(ctx context.Context, id string, sel agent.Selection) (*agent.Request, error) {
+	var r *agent.Request
+	err := c.call(ctx, request{Op: opShare, ID: id, Selection: sel}, &r)
+	return r, err
+}
+
+// DeclineRequest refuses request id and tells the verifier, with reason.
+func (c *Client) DeclineRequest(ctx context.Context, id, reason string) error {
+	return c.call(ctx, request{Op: opDeclineRequest, ID: id, Reason: reason}, nil)
 }

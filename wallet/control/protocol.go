@@ -37,6 +37,14 @@ const (
 	opOffers      = "offers"
 	opAccept      = "accept"
 	opDecline     = "decline"
+	// Mediation and presentation requests.
+	opMediatorUse    = "mediator-use"
+	opMediator       = "mediator"
+	opPickup         = "pickup"
+	opRequests       = "requests"
+	opRequest        = "request"
+	opShare          = "share"
+	opDeclineRequest = "decline-request"
 )
 
 var (
@@ -87,6 +95,11 @@ var codes = []struct {
 	{"no_framework", wallet.ErrNoFramework},
 	{"no_role", framework.ErrNoRole},
 	{"ambiguous_role", framework.ErrAmbiguousRole},
+	{"no_mediator", agent.ErrNoMediator},
+	{"mediator_refused", agent.ErrMediatorRefused},
+	{"no_request", agent.ErrNoRequest},
+	{"request_answered", agent.ErrRequestAnswered},
+	{"cannot_answer", agent.ErrCannotAnswer},
 }
 
 // codeOf returns the protocol code for err ("error" when none fits).
@@ -119,6 +132,10 @@ type request struct {
 	Role       []byte    `json:"role,omitempty"`     // a role profile file's content
 	RoleCode   string    `json:"roleCode,omitempty"` // or a job role of an imported framework
 	Now        time.Time `json:"now,omitzero"`
+	// All asks requests for every request, whatever its state.
+	All bool `json:"all,omitempty"`
+	// Selection is share's choice of credential per input descriptor.
+	Selection map[string]string `json:"selection,omitempty"`
 }
 
 // response is one answer on the wire.
@@ -142,6 +159,12 @@ type Status struct {
 	Locked    bool   `json:"locked"`
 	// Endpoint is the agent's DIDComm endpoint ("" without an agent).
 	Endpoint string `json:"endpoint,omitempty"`
+}
+
+// PickupResult is what pickup answers: how many messages the mediator
+// delivered (also sent along with an error that ended the pickup).
+type PickupResult struct {
+	Delivered int `json:"delivered"`
 }
 
 // RemoteError is an error the server answered with. It unwraps to the

@@ -336,7 +336,8 @@ func (s *Server) dispatch(req request) response {
 		return s.passport(req)
 	}
 	switch req.Op {
-	case opConnect, opConnections, opInbox, opOffers, opAccept, opDecline:
+	case opConnect, opConnections, opInbox, opOffers, opAccept, opDecline,
+		opMediatorUse, opMediator, opPickup, opRequests, opRequest, opShare, opDeclineRequest:
 	default:
 		return errorResponse(fmt.Errorf("%w: unknown operation %q", ErrBadRequest, req.Op), nil)
 	}
@@ -383,6 +384,58 @@ func (s *Server) dispatch(req request) response {
 		}
 		err := s.a.Decline(s.ctx, req.ID, req.Reason)
 		return s.answer(map[string]string{"id": req.ID}, errWrap("decline "+req.ID, err))
+	}
+	return s.dispatchProof(req)
+}
+
+// dispatchProof runs the mediation and presentation-request operations.
+func (s *Server) dispatchProof(req request) response {
+	switch req.Op {
+	case opMediatorUse:
+		m, err := s.a.UseMediator(s.ctx, req.Invitation)
+		return s.answer(m, err)
+	case opMediator:
+		m, err := s.a.Mediator()
+		return s.answer(m, err)
+	case opPickup:
+		n, err := s.a.Pickup(s.ctx)
+		if err != nil {
+			return errorResponse(err, PickupResult{Delivered: n})
+		}
+		return s.answer(PickupResult{Delivered: n}, nil)
+	case opRequests:
+		var list []agent.Request
+		var err error
+		if req.All {
+			list, err = s.a.AllRequests()
+		} else {
+			list, err = s.a.Requests()
+		}
+		if list == nil {
+			list = []agent.Request{}
+		}
+		return s.answer(list, err)
+	case opRequest:
+		if req.ID == "" {
+			return errorResponse(fmt.Errorf("%w: request needs a request id", ErrBadRequest), nil)
+		}
+		r, err := s.a.Request(req.ID)
+		return s.answer(r, err)
+	case opShare:
+		if req.ID == "" {
+			return errorResponse(fmt.Errorf("%w: share needs a request id", ErrBadRequest), nil)
+		}
+		r, err := s.a.Share(s.ctx, req.ID, agent.Selection(req.Selection))
+		if err != nil {
+			return errorResponse(err, r)
+		}
+		return s.answer(r, nil)
+	case opDeclineRequest:
+		if req.ID == "" {
+			return errorResponse(fmt.Errorf("%w: decline-request needs a request id", ErrBadRequest), nil)
+		}
+		err := s.a.DeclineRequest(s.ctx, req.ID, req.Reason)
+		return s.answer(map[string]string{"id": req.ID}, err)
 	}
 	return errorResponse(fmt.Errorf("%w: unknown operation %q", ErrBadRequest, req.Op), nil)
 }
