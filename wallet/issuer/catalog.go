@@ -48,6 +48,10 @@ type Achievement struct {
 	Level           string      `json:"level,omitempty"`
 	Category        string      `json:"category,omitempty"`
 	Tags            []string    `json:"tags,omitempty"`
+	// Proof, when set, is how this achievement's credentials are signed
+	// ("ed25519", "bbs" or "eddsa-2022"; see Proof), whatever the issuer's
+	// default (Options.Proof, serve --proof).
+	Proof string `json:"proof,omitempty"`
 }
 
 // Criteria says how the achievement is earned: a narrative, a URL, or both.
@@ -165,6 +169,9 @@ func (c *Catalog) Validate() error {
 			return bad(where, "achievementType %q is not an Open Badges 3.0 achievement type (or an ext: extension)", a.AchievementType)
 		}
 		ids[a.ID] = true
+		if _, err := ParseProof(a.Proof); err != nil {
+			return bad(where, "proof: %v", err)
+		}
 		if a.Level != "" {
 			if _, ok := passport.ParseLevel(a.Level); !ok {
 				return bad(where, "level %q is not a level Skillpass reads (for example \"Level 2\", \"Gold\", \"Proficiency 3\")", a.Level)

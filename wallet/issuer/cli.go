@@ -28,7 +28,7 @@ const PassphraseEnv = "SKILLPASS_ISSUER_PASSPHRASE"
 const InvitationPNG = "invitation.png"
 
 const usage = `usage:
-  skillpass-issuer --dir DIR serve --listen HOST:PORT --catalog FILE [--endpoint URL] [--auto-offer]
+  skillpass-issuer --dir DIR serve --listen HOST:PORT --catalog FILE [--endpoint URL] [--auto-offer] [--proof ed25519|bbs|eddsa-2022]
   skillpass-issuer --dir DIR offer --connection C --achievement A [--subject-name NAME] [--date YYYY-MM-DD] [--result TEXT]
   skillpass-issuer --dir DIR issue-batch [--skip-invalid] [--json] FILE.csv
   skillpass-issuer --dir DIR revoke CREDENTIAL_ID
@@ -39,7 +39,11 @@ the wallet in DIR on first run and answers the other commands on DIR/` + AdminSo
 offer and issue-batch need a running serve; revoke, connections and issued
 open the wallet themselves when none runs. C is a connection id or the learner's
 DID. FILE.csv has a header row with the columns learner, achievement, date
-(YYYY-MM-DD) and optionally result.
+(YYYY-MM-DD) and optionally result. --proof picks how credentials are signed
+(an achievement's "proof" in the catalogue overrides it): ed25519 (default,
+VC 1.1, Ed25519Signature2020), bbs (VC 1.1, BbsBlsSignature2020 by the
+issuer's BLS12-381 did:key, so learners can disclose single claims) or
+eddsa-2022 (VC 2.0, DataIntegrityProof eddsa-rdfc-2022).
 `
 
 // errUsage marks errors of the command line (exit code 2).
@@ -367,8 +371,13 @@ func serve(ctx context.Context, dir string, args []string, stdout, stderr io.Wri
 	catalogPath := fs.String("catalog", "", "the catalogue file (JSON)")
 	endpoint := fs.String("endpoint", "", "public base URL (default http://HOST:PORT)")
 	autoOffer := fs.Bool("auto-offer", false, "offer the first achievement to every new connection")
+	proofName := fs.String("proof", string(ProofEd25519), "how credentials are signed: ed25519, bbs or eddsa-2022")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	proofKind, err := ParseProof(*proofName)
+	if err != nil {
+		return fmt.Errorf("%w: --proof: %v", errUsage, err)
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -389,7 +398,7 @@ func serve(ctx context.Context, dir string, args []string, stdout, stderr io.Wri
 	}
 	defer w.Close()
 	is, err := Start(w, Options{
-		Listen: *listenAddr, Endpoint: *endpoint, Catalog: cat, AutoOffer: *autoOffer,
+		Listen: *listenAddr, Endpoint: *endpoint, Catalog: cat, AutoOffer: *autoOffer, Proof: proofKind,
 		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
 	})
 	if err != nil {
@@ -414,6 +423,9 @@ func serve(ctx context.Context, dir string, args []string, stdout, stderr io.Wri
 		}
 	}
 	fmt.Fprintf(stderr, "issuer %s listening on %s (status list %s)\n", is.DID(), is.Addr(), is.StatusListURL())
+	if is.BBSDID() != "" {
+		fmt.Fprintf(stderr, "BBS+ issuer %s (status list %s)\n", is.BBSDID(), is.BBSStatusListURL())
+	}
 	fmt.Fprintf(stderr, "admin endpoint: %s\n", admin.Path())
 	<-ctx.Done()
 	return errors.Join(admin.Close(), is.Close())

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -31,6 +32,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{"bad catalogue", "pw", []string{"--dir", issuerDir, "serve", "--listen", "127.0.0.1:0", "--catalog", bad}, 2, "invalid catalogue: achievements: the catalogue lists no achievement"},
 		{"no passphrase", "", []string{"--dir", issuerDir, "serve", "--listen", "127.0.0.1:0", "--catalog", good}, 2, "set " + PassphraseEnv},
 		{"no listen", "pw", []string{"--dir", issuerDir, "serve", "--catalog", good}, 2, "--listen"},
+		{"unknown proof", "pw", []string{"--dir", issuerDir, "serve", "--listen", "127.0.0.1:0", "--catalog", good, "--proof", "rsa"}, 2, `--proof: unknown proof "rsa"`},
 		{"no dir", "pw", []string{"serve"}, 2, "--dir is required"},
 		{"revoke without wallet", "pw", []string{"--dir", issuerDir, "revoke", "abcd"}, 2, "run serve first"},
 	}
@@ -56,7 +58,8 @@ func TestStableIdentity(t *testing.T) {
 	opts := Options{Listen: "127.0.0.1:0", Catalog: testCatalog(t), Loader: testLoader(t)}
 	is, err := Start(w, opts)
 	require.NoError(t, err)
-	first := is.DID()
+	first, firstBBS := is.DID(), is.BBSDID()
+	require.True(t, strings.HasPrefix(firstBBS, "did:key:zUC7"), firstBBS)
 	require.NoError(t, is.Close())
 	require.NoError(t, w.Close())
 
@@ -67,6 +70,7 @@ func TestStableIdentity(t *testing.T) {
 	require.NoError(t, err)
 	defer is.Close()
 	require.Equal(t, first, is.DID())
+	require.Equal(t, firstBBS, is.BBSDID())
 	_, err = is.Revoke("urn:uuid:00000000-0000-4000-8000-000000000000")
 	require.ErrorIs(t, err, ErrNotIssued)
 }

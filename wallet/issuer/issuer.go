@@ -66,6 +66,9 @@ type Options struct {
 	Loader *ld.Loader
 	// Now is the clock for issuance dates (default time.Now).
 	Now func() time.Time
+	// Proof is how credentials are signed unless the catalogue's
+	// achievement names its own proof (default ProofEd25519).
+	Proof Proof
 	// Logf, when set, receives one line per event (connection, offer,
 	// issue, decline).
 	Logf func(format string, args ...any)
@@ -77,8 +80,10 @@ type Issuer struct {
 	w      *wallet.Wallet
 	opts   Options
 	rec    records
-	did    string
-	signer *ldSigner
+	did    string // the Ed25519 did:key
+	didBBS string // the BLS12-381 G2 did:key, or "" when the wallet has none
+	// signers sign credentials, by proof (ProofBBS only with didBBS).
+	signers map[Proof]*ldSigner
 
 	fw     *aries.Aries
 	in     *didcomm.Inbound
@@ -100,8 +105,8 @@ type Issuer struct {
 	offerMu sync.Mutex // serialises changes of offer and issued records
 
 	listMu    sync.Mutex
-	listCache []byte    // the signed status list credential, until it changes
-	listDate  time.Time // its issuanceDate: when its content last changed
+	listCache map[string][]byte    // the signed status list credentials by list id, until one changes
+	listDate  map[string]time.Time // their issuanceDate: when their content last changed
 
 	mu     sync.Mutex
 	closed bool
@@ -130,6 +135,11 @@ func Start(w *wallet.Wallet, opts Options) (*Issuer, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	proofKind, err := ParseProof(string(opts.Proof))
+	if err != nil {
+		return nil, fmt.Errorf("start issuer: %w", err)
+	}
+	opts.Proof = proofKind
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
 	}
@@ -152,12 +162,25 @@ func Start(w *wallet.Wallet, opts Options) (*Issuer, error) {
 	if client == nil {
 		client = didcomm.NewHTTPClient()
 	}
+	ed := kmsSigner{km: w.KeyManager(), cr: cr, keyID: id.KeyID}
+	edSigner := &ldSigner{proof: ProofEd25519, ed: ed, vm: verificationMethod(id.DID), loader: opts.Loader}
+	signers := map[Proof]*ldSigner{
+		ProofEd25519: edSigner,
+		ProofEdDSA2022: {proof: ProofEdDSA2022, ed: ed, vm: verificationMethod(id.DID), loader: opts.Loader,
+			proc: ld.NewProcessor(opts.Loader)},
+	}
+	didBBS := ""
+	if bls, err := w.Identity(did.BLS12381G2); err == nil {
+		didBBS = bls.DID
+		signers[ProofBBS] = &ldSigner{proof: ProofBBS, bbs: bbsSigner{km: w.KeyManager(), cr: cr, keyID: bls.KeyID},
+			vm: verificationMethod(bls.DID), loader: opts.Loader}
+	} else if usesProof(opts, ProofBBS) {
+		return nil, fmt.Errorf("start issuer: BBS+ proofs need a BLS12-381 G2 key: %w", err)
+	}
 	is := &Issuer{
-		w: w, opts: opts, rec: records{w: w}, did: id.DID, client: client,
-		signer: &ldSigner{
-			signer: kmsSigner{km: w.KeyManager(), cr: cr, keyID: id.KeyID},
-			vm:     verificationMethod(id.DID), loader: opts.Loader,
-		},
+		w: w, opts: opts, rec: records{w: w}, did: id.DID, didBBS: didBBS, client: client,
+		signers:   signers,
+		listCache: map[string][]byte{}, listDate: map[string]time.Time{},
 		icActions:  make(chan service.DIDCommAction, 16),
 		didActions: make(chan service.DIDCommAction, 16),
 		didStates:  make(chan service.StateMsg, 64),
@@ -317,8 +340,46 @@ func (is *Issuer) setInvitation(raw []byte) error {
 }
 
 // DID returns the issuer's DID (did:key, Ed25519), the issuer and signer of
-// every credential.
+// every credential but the BBS+ ones, and of the status list they use.
 func (is *Issuer) DID() string { return is.did }
+
+// BBSDID returns the issuer's BLS12-381 G2 did:key, the issuer and signer
+// of its BBS+ credentials and of the status list they use ("" when the
+// issuer's wallet has no such key).
+func (is *Issuer) BBSDID() string { return is.didBBS }
+
+// usesProof reports whether p is the default proof of opts or the proof of
+// an achievement of its catalogue.
+func usesProof(opts Options, p Proof) bool {
+	if opts.Proof == p {
+		return true
+	}
+	for _, a := range opts.Catalog.Achievements {
+		if k, err := ParseProof(a.Proof); err == nil && a.Proof != "" && k == p {
+			return true
+		}
+	}
+	return false
+}
+
+// proofFor returns how achievement a is signed: its own proof, else the
+// default one.
+func (is *Issuer) proofFor(a *Achievement) Proof {
+	if a.Proof != "" {
+		if k, err := ParseProof(a.Proof); err == nil {
+			return k
+		}
+	}
+	return is.opts.Proof
+}
+
+// issuerDID returns the issuer (and signer) of credentials signed with p.
+func (is *Issuer) issuerDID(p Proof) string {
+	if p == ProofBBS {
+		return is.didBBS
+	}
+	return is.did
+}
 
 // InvitationURL returns the out-of-band 1.0 invitation as a link:
 // <endpoint>/?oob=<base64url of the invitation JSON>.
@@ -333,8 +394,16 @@ func (is *Issuer) Addr() string { return is.in.Addr() }
 // Endpoint returns the issuer's base URL.
 func (is *Issuer) Endpoint() string { return is.in.Endpoint() }
 
-// StatusListURL returns the URL of the issuer's status list credential.
-func (is *Issuer) StatusListURL() string { return is.in.Endpoint() + "/status/" + StatusListID }
+// StatusListURL returns the URL of the issuer's status list credential
+// (the one of its Ed25519 DID).
+func (is *Issuer) StatusListURL() string { return is.listURL(StatusListID) }
+
+// BBSStatusListURL returns the URL of the status list credential of the
+// issuer's BBS+ credentials (issued and signed by its BLS12-381 G2 DID).
+func (is *Issuer) BBSStatusListURL() string { return is.listURL(StatusListBBS) }
+
+// listURL returns the URL of status list id.
+func (is *Issuer) listURL(id string) string { return is.in.Endpoint() + "/status/" + id }
 
 // Close stops serving and the agent. It does not close the wallet. Calling
 // it again returns nil.
@@ -553,11 +622,11 @@ func checkText(what, s string, max int) error {
 	return nil
 }
 
-// template is the unsigned Open Badge for achievement a: no id or subject
-// id yet, and no date unless o fixes one.
-func (is *Issuer) template(a *Achievement, o OfferOptions) map[string]any {
+// template is the unsigned Open Badge for achievement a, to be signed
+// with p: no id or subject id yet, and no date unless o fixes one.
+func (is *Issuer) template(a *Achievement, o OfferOptions, p Proof) map[string]any {
 	prof := is.opts.Catalog.Issuer
-	issuer := map[string]any{"id": is.did, "type": []any{"Profile"}, "name": prof.Name}
+	issuer := map[string]any{"id": is.issuerDID(p), "type": []any{"Profile"}, "name": prof.Name}
 	if prof.URL != "" {
 		issuer["url"] = prof.URL
 	}
@@ -594,14 +663,14 @@ func (is *Issuer) template(a *Achievement, o OfferOptions) map[string]any {
 		}}
 	}
 	vc := map[string]any{
-		"@context":          []any{ContextVC1, ContextOB30, ContextStatusList, ContextEd25519},
+		"@context":          p.contexts(),
 		"type":              []any{"VerifiableCredential", "OpenBadgeCredential"},
 		"issuer":            issuer,
 		"name":              a.Name,
 		"credentialSubject": subject,
 	}
 	if !o.Date.IsZero() {
-		vc["issuanceDate"] = o.Date.UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
+		vc[p.dateKey()] = o.Date.UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
 	}
 	return vc
 }
@@ -643,12 +712,16 @@ func (is *Issuer) send(connID string, a *Achievement, o OfferOptions) (string, e
 	if conn.State != didexsvc.StateIDCompleted {
 		return "", fmt.Errorf("offer on connection %q: %w (it is %s)", connID, ErrNoConnection, conn.State)
 	}
-	tmpl := is.template(a, o)
+	kind := is.proofFor(a)
+	if is.signers[kind] == nil {
+		return "", fmt.Errorf("offer %s: the issuer's wallet has no key for %s proofs", a.Name, kind)
+	}
+	tmpl := is.template(a, o, kind)
 	raw, err := json.Marshal(tmpl)
 	if err != nil {
 		return "", fmt.Errorf("offer: %w", err)
 	}
-	msg, err := offerMessage(is.opts.Catalog.Issuer.Name, a, tmpl)
+	msg, err := offerMessage(is.opts.Catalog.Issuer.Name, a, tmpl, kind)
 	if err != nil {
 		return "", fmt.Errorf("offer: %w", err)
 	}
@@ -662,6 +735,9 @@ func (is *Issuer) send(connID string, a *Achievement, o OfferOptions) (string, e
 	rec := &OfferRecord{
 		ID: piid, ConnectionID: connID, AchievementID: a.ID, State: OfferSent,
 		Sent: now, Updated: now, Template: raw, Result: o.Result,
+	}
+	if kind != ProofEd25519 {
+		rec.Proof = kind
 	}
 	if !o.Date.IsZero() {
 		rec.Date = o.Date.UTC().Format(time.DateOnly)
@@ -704,7 +780,8 @@ func (is *Issuer) Revoke(id string) (*Issued, error) {
 		return nil, err
 	}
 	is.listMu.Lock()
-	is.listCache = nil
+	clear(is.listCache)
+	clear(is.listDate)
 	is.listMu.Unlock()
 	is.opts.Logf("credential %s revoked (status entry %d)", rec.ID, rec.StatusIndex)
 	return rec, nil
@@ -744,7 +821,15 @@ func (is *Issuer) issue(piid string, msg service.DIDCommMsg) (*issuecredential.I
 	if rec.State != OfferSent {
 		return nil, fmt.Errorf("the offer was already answered (it is %s)", rec.State)
 	}
-	subject, err := requestedSubject(msg)
+	kind, err := ParseProof(string(rec.Proof))
+	if err != nil {
+		return nil, fmt.Errorf("the offer's record names an %w", err)
+	}
+	sig := is.signers[kind]
+	if sig == nil {
+		return nil, fmt.Errorf("the issuer's wallet has no key for %s proofs", kind)
+	}
+	subject, err := requestedSubject(msg, kind.proofType())
 	if err != nil {
 		return nil, err
 	}
@@ -761,10 +846,14 @@ func (is *Issuer) issue(piid string, msg service.DIDCommMsg) (*issuecredential.I
 	if err != nil {
 		return nil, err
 	}
-	listURL := is.StatusListURL()
+	listID := StatusListID
+	if kind == ProofBBS {
+		listID = StatusListBBS
+	}
+	listURL := is.listURL(listID)
 	vc["id"] = credID
-	if _, fixed := vc["issuanceDate"].(string); !fixed {
-		vc["issuanceDate"] = now.Truncate(time.Second).Format(time.RFC3339)
+	if _, fixed := vc[kind.dateKey()].(string); !fixed {
+		vc[kind.dateKey()] = now.Truncate(time.Second).Format(time.RFC3339)
 	}
 	if cs, ok := vc["credentialSubject"].(map[string]any); ok {
 		cs["id"] = subject
@@ -776,13 +865,21 @@ func (is *Issuer) issue(piid string, msg service.DIDCommMsg) (*issuecredential.I
 		"statusListIndex":      fmt.Sprint(idx),
 		"statusListCredential": listURL,
 	}
-	signed, err := is.signer.sign(vc, now)
+	if kind == ProofBBS {
+		if err := addIDs(vc); err != nil {
+			return nil, err
+		}
+	}
+	signed, err := sig.sign(vc, now)
 	if err != nil {
 		return nil, fmt.Errorf("the credential could not be signed: %w", err)
 	}
 	issued := &Issued{
 		ID: credID, OfferID: piid, ConnectionID: rec.ConnectionID, AchievementID: rec.AchievementID,
 		Subject: subject, StatusIndex: idx, Issued: now,
+	}
+	if listID != StatusListID {
+		issued.List = listID
 	}
 	if err := is.rec.put(bucketIssued, credID, issued); err != nil {
 		return nil, fmt.Errorf("the credential could not be recorded: %w", err)
@@ -796,8 +893,8 @@ func (is *Issuer) issue(piid string, msg service.DIDCommMsg) (*issuecredential.I
 }
 
 // requestedSubject reads the learner's DID from an RFC 0593 request and
-// checks the proof type asked for.
-func requestedSubject(msg service.DIDCommMsg) (string, error) {
+// checks that the proof type asked for, if any, is proofType.
+func requestedSubject(msg service.DIDCommMsg, proofType string) (string, error) {
 	var req issuecredential.RequestCredentialV2
 	if err := msg.Decode(&req); err != nil {
 		return "", fmt.Errorf("the request cannot be read: %w", err)
@@ -806,8 +903,8 @@ func requestedSubject(msg service.DIDCommMsg) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("the request %w", err)
 	}
-	if spec.Options != nil && spec.Options.ProofType != "" && spec.Options.ProofType != ProofType {
-		return "", fmt.Errorf("the request asks for a %s proof; this issuer signs with %s", spec.Options.ProofType, ProofType)
+	if spec.Options != nil && spec.Options.ProofType != "" && spec.Options.ProofType != proofType {
+		return "", fmt.Errorf("the request asks for a %s proof; this offer is signed with %s", spec.Options.ProofType, proofType)
 	}
 	cs, _ := spec.Credential["credentialSubject"].(map[string]any)
 	subject, _ := cs["id"].(string)
@@ -818,4 +915,46 @@ func requestedSubject(msg service.DIDCommMsg) (string, error) {
 		return "", fmt.Errorf("the request's credentialSubject.id %.80q is not a DID", subject)
 	}
 	return subject, nil
+}
+
+// addIDs gives every object of vc below its root that has no id (outside
+// @context and proof) a fresh urn:uuid: id, so that a learner can disclose
+// it on its own from a BBS+ credential (a derived credential can only show
+// objects with ids soundly).
+func addIDs(vc map[string]any) error {
+	var walk func(v any, root bool) error
+	walk = func(v any, root bool) error {
+		switch t := v.(type) {
+		case map[string]any:
+			if _, isValue := t["@value"]; isValue {
+				return nil
+			}
+			if id, _ := t["id"].(string); !root && id == "" {
+				id, err := newCredentialID()
+				if err != nil {
+					return err
+				}
+				t["id"] = id
+			}
+			for k, x := range t {
+				if k == "@context" || k == "proof" {
+					continue
+				}
+				if err := walk(x, false); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for _, x := range t {
+				if err := walk(x, false); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk(vc, true); err != nil {
+		return fmt.Errorf("the credential's ids could not be made: %w", err)
+	}
+	return nil
 }

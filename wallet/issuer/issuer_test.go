@@ -248,42 +248,50 @@ func fetchList(t testing.TB, is *Issuer) string {
 	return doc.CredentialSubject.EncodedList
 }
 
-// TestTemplatesStrict: every term of every achievement's credential and of
-// the status list is defined by its contexts (undefined terms would be
-// silently left out of the signature).
+// TestTemplatesStrict: every term of every achievement's credential, for
+// each proof, and of both status lists is defined by its contexts
+// (undefined terms would be silently left out of the signature).
 func TestTemplatesStrict(t *testing.T) {
 	is := startIssuer(t, Options{})
 	p := ld.NewProcessor(testLoader(t))
 	full := OfferOptions{SubjectName: "Ada Lovelace", Result: "87%", Date: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}
-	for i, a := range is.opts.Catalog.Achievements {
-		t.Run(a.Name, func(t *testing.T) {
-			o := OfferOptions{}
-			if i%2 == 1 {
-				o = full
-			}
-			vc := is.template(&a, o)
-			vc["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
-			if o.Date.IsZero() {
-				vc["issuanceDate"] = "2025-01-01T00:00:00Z"
-			} else {
-				require.Equal(t, "2025-06-30T00:00:00Z", vc["issuanceDate"])
-				cs := vc["credentialSubject"].(map[string]any)
-				require.Len(t, cs["identifier"], 1)
-				require.Len(t, cs["result"], 1+boolInt(a.Level != ""))
-			}
-			vc["credentialSubject"].(map[string]any)["id"] = "did:example:learner"
-			vc["credentialStatus"] = map[string]any{
-				"id": is.StatusListURL() + "#1", "type": "StatusList2021Entry", "statusPurpose": "revocation",
-				"statusListIndex": "1", "statusListCredential": is.StatusListURL(),
-			}
-			require.NoError(t, p.CheckDefined(vc))
-		})
+	for _, kind := range []Proof{ProofEd25519, ProofBBS, ProofEdDSA2022} {
+		for i, a := range is.opts.Catalog.Achievements {
+			t.Run(string(kind)+"/"+a.Name, func(t *testing.T) {
+				o := OfferOptions{}
+				if i%2 == 1 {
+					o = full
+				}
+				vc := is.template(&a, o, kind)
+				vc["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+				date := kind.dateKey()
+				if o.Date.IsZero() {
+					vc[date] = "2025-01-01T00:00:00Z"
+				} else {
+					require.Equal(t, "2025-06-30T00:00:00Z", vc[date])
+					cs := vc["credentialSubject"].(map[string]any)
+					require.Len(t, cs["identifier"], 1)
+					require.Len(t, cs["result"], 1+boolInt(a.Level != ""))
+				}
+				vc["credentialSubject"].(map[string]any)["id"] = "did:example:learner"
+				vc["credentialStatus"] = map[string]any{
+					"id": is.StatusListURL() + "#1", "type": "StatusList2021Entry", "statusPurpose": "revocation",
+					"statusListIndex": "1", "statusListCredential": is.StatusListURL(),
+				}
+				if kind == ProofBBS {
+					require.NoError(t, addIDs(vc))
+				}
+				require.NoError(t, p.CheckDefined(vc))
+			})
+		}
 	}
-	raw, _, err := is.statusList()
-	require.NoError(t, err)
-	var doc map[string]any
-	require.NoError(t, json.Unmarshal(raw, &doc))
-	require.NoError(t, p.CheckDefined(doc))
+	for _, list := range []string{StatusListID, StatusListBBS} {
+		raw, _, err := is.statusList(list)
+		require.NoError(t, err)
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal(raw, &doc))
+		require.NoError(t, p.CheckDefined(doc))
+	}
 }
 
 func TestPortTaken(t *testing.T) {
@@ -325,6 +333,7 @@ func TestCatalogErrors(t *testing.T) {
 		{"no criteria", edit(func(m map[string]any) { first(m)["criteria"] = map[string]any{} }), "criteria needs a narrative"},
 		{"bad type", edit(func(m map[string]any) { first(m)["achievementType"] = "Trophy" }), `achievementType "Trophy"`},
 		{"bad level", edit(func(m map[string]any) { first(m)["level"] = "very good" }), `level "very good"`},
+		{"bad proof", edit(func(m map[string]any) { first(m)["proof"] = "BBS+" }), `achievements[0] (SQL for Data Analysis): proof: unknown proof "BBS+"`},
 		{"bad category", edit(func(m map[string]any) { first(m)["category"] = "fun" }), `category "fun"`},
 		{"alignment without url", edit(func(m map[string]any) {
 			delete(first(m)["alignments"].([]any)[0].(map[string]any), "targetUrl")

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/aries-framework-go/pkg/client/issuecredential/rfc0593"
@@ -27,10 +28,10 @@ type spec struct {
 
 // offerMessage builds the issue-credential 2.0 offer of achievement a with
 // the RFC 0593 detail of the unsigned credential tmpl.
-func offerMessage(issuerName string, a *Achievement, tmpl map[string]any) (service.DIDCommMsgMap, error) {
+func offerMessage(issuerName string, a *Achievement, tmpl map[string]any, p Proof) (service.DIDCommMsgMap, error) {
 	detail := spec{
 		Credential: tmpl,
-		Options:    &rfc0593.CredentialSpecOptions{ProofType: ProofType, ProofPurpose: "assertionMethod"},
+		Options:    &rfc0593.CredentialSpecOptions{ProofType: p.proofType(), ProofPurpose: "assertionMethod"},
 	}
 	attrs := []issuecredential.Attribute{{Name: "achievement", Value: a.Name}, {Name: "description", Value: a.Description}}
 	if a.Level != "" {
@@ -94,16 +95,24 @@ func newCredentialID() (string, error) {
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:]), nil
 }
 
-// statusList returns the signed status list credential, built from the
-// issued records and cached until a revocation, and the time of its last
+// statusList returns the signed status list credential listID
+// (StatusListID or StatusListBBS), built from the issued records and
+// cached until a revocation, and the time of its last
 // change. That time is its issuanceDate and the proof's created: the
 // served document stays the same, byte for byte, across restarts until a
 // revocation changes it, and its date says when its content last changed.
-func (is *Issuer) statusList() ([]byte, time.Time, error) {
+func (is *Issuer) statusList(listID string) ([]byte, time.Time, error) {
 	is.listMu.Lock()
 	defer is.listMu.Unlock()
-	if is.listCache != nil {
-		return is.listCache, is.listDate, nil
+	if c, ok := is.listCache[listID]; ok {
+		return c, is.listDate[listID], nil
+	}
+	issuer, sig, ctxs := is.did, is.signers[ProofEd25519], []any{ContextVC1, ContextStatusList, ContextEd25519}
+	if listID == StatusListBBS {
+		if is.signers[ProofBBS] == nil {
+			return nil, time.Time{}, errNoList
+		}
+		issuer, sig, ctxs = is.didBBS, is.signers[ProofBBS], []any{ContextVC1, ContextStatusList, ContextBBS}
 	}
 	recs, err := is.rec.issued()
 	if err != nil {
@@ -118,7 +127,7 @@ func (is *Issuer) statusList() ([]byte, time.Time, error) {
 	since := is.opts.Now()
 	var last time.Time
 	for _, r := range recs {
-		if r.Revoked != nil {
+		if r.Revoked != nil && (r.List == listID || r.List == "" && listID == StatusListID) {
 			if err := list.Set(r.StatusIndex); err != nil {
 				return nil, time.Time{}, fmt.Errorf("status list: credential %s: %w", r.ID, err)
 			}
@@ -138,12 +147,12 @@ func (is *Issuer) statusList() ([]byte, time.Time, error) {
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	url := is.StatusListURL()
+	url := is.listURL(listID)
 	doc := map[string]any{
-		"@context":     []any{ContextVC1, ContextStatusList, ContextEd25519},
+		"@context":     ctxs,
 		"id":           url,
 		"type":         []any{"VerifiableCredential", "StatusList2021Credential"},
-		"issuer":       is.did,
+		"issuer":       issuer,
 		"issuanceDate": changed.Format(time.RFC3339),
 		"credentialSubject": map[string]any{
 			"id":            url + "#list",
@@ -152,7 +161,7 @@ func (is *Issuer) statusList() ([]byte, time.Time, error) {
 			"encodedList":   enc,
 		},
 	}
-	signed, err := is.signer.sign(doc, changed)
+	signed, err := sig.sign(doc, changed)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("status list: %w", err)
 	}
@@ -160,9 +169,12 @@ func (is *Issuer) statusList() ([]byte, time.Time, error) {
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("status list: %w", err)
 	}
-	is.listCache, is.listDate = raw, changed
+	is.listCache[listID], is.listDate[listID] = raw, changed
 	return raw, changed, nil
 }
+
+// errNoList is returned by statusList for a list the issuer cannot sign.
+var errNoList = errors.New("no such status list")
 
 // serveGet serves the issuer's public resources: the status list, the
 // invitation (at /, as JSON) and the catalogue's pathways. The status list
@@ -178,8 +190,12 @@ func (is *Issuer) serveGet(w http.ResponseWriter, r *http.Request) {
 		err      error
 	)
 	switch r.URL.Path {
-	case "/status/" + StatusListID:
-		body, modified, err = is.statusList()
+	case "/status/" + StatusListID, "/status/" + StatusListBBS:
+		body, modified, err = is.statusList(strings.TrimPrefix(r.URL.Path, "/status/"))
+		if errors.Is(err, errNoList) {
+			http.NotFound(w, r)
+			return
+		}
 		ctype = "application/ld+json"
 	case "/":
 		body = is.invitation

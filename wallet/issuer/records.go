@@ -29,9 +29,16 @@ const (
 // 16KB (131,072 one-bit entries) both status list specifications ask for.
 const StatusListSize = 131072
 
-// StatusListID is the number of the issuer's (only) status list; it is
+// StatusListID is the number of the issuer's status list of its Ed25519
+// DID (the credentials signed with ProofEd25519 and ProofEdDSA2022); it is
 // served at /status/<StatusListID>.
 const StatusListID = "1"
+
+// StatusListBBS is the number of the status list of the issuer's BBS+
+// credentials, issued and signed (BbsBlsSignature2020) by its BLS12-381
+// G2 DID, since a status list must have the credential's issuer; it is
+// served at /status/<StatusListBBS>. Both lists share one index space.
+const StatusListBBS = "2"
 
 var (
 	// ErrNotIssued is returned when a credential id matches no credential
@@ -75,18 +82,23 @@ type OfferRecord struct {
 	Date string `json:"date,omitempty"`
 	// Result is the result text the offer carries, if any.
 	Result string `json:"result,omitempty"`
+	// Proof is how the credential is signed; empty means ProofEd25519.
+	Proof Proof `json:"proof,omitempty"`
 }
 
 // Issued is a credential the issuer signed and sent.
 type Issued struct {
-	ID            string     `json:"id"` // the credential's id (urn:uuid:…)
-	OfferID       string     `json:"offerId,omitempty"`
-	ConnectionID  string     `json:"connectionId,omitempty"`
-	AchievementID string     `json:"achievementId"`
-	Subject       string     `json:"subject"` // the learner's DID
-	StatusIndex   int        `json:"statusIndex"`
-	Issued        time.Time  `json:"issued"`
-	Revoked       *time.Time `json:"revoked,omitempty"`
+	ID            string `json:"id"` // the credential's id (urn:uuid:…)
+	OfferID       string `json:"offerId,omitempty"`
+	ConnectionID  string `json:"connectionId,omitempty"`
+	AchievementID string `json:"achievementId"`
+	Subject       string `json:"subject"` // the learner's DID
+	StatusIndex   int    `json:"statusIndex"`
+	// List is the status list (StatusListBBS) of the entry; empty means
+	// StatusListID.
+	List    string     `json:"list,omitempty"`
+	Issued  time.Time  `json:"issued"`
+	Revoked *time.Time `json:"revoked,omitempty"`
 }
 
 // records is the issuer's bookkeeping in its wallet.
