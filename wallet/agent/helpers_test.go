@@ -163,11 +163,19 @@ type issuer struct {
 // newIssuer starts an issuer agent on 127.0.0.1.
 func newIssuer(t testing.TB) *issuer {
 	t.Helper()
+	return newIssuerAt(t, "")
+}
+
+// newIssuerAt starts an issuer agent on 127.0.0.1 that announces endpoint
+// (empty: its own address) in its invitations and DID documents.
+func newIssuerAt(t testing.TB, endpoint string) *issuer {
+	t.Helper()
 	seed := bytes.Repeat([]byte{42}, ed25519.SeedSize)
 	priv := ed25519.NewKeyFromSeed(seed)
 	d, err := did.NewKey(did.Ed25519, priv.Public().(ed25519.PublicKey))
 	require.NoError(t, err)
-	in, err := listen("127.0.0.1:0", "")
+	// didcomm.Listen, not listen: a test issuer may announce a ws:// bridge.
+	in, err := didcomm.Listen("127.0.0.1:0", endpoint, nil)
 	require.NoError(t, err)
 	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(didcomm.NewHTTPClient()))
 	require.NoError(t, err)

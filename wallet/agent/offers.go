@@ -17,7 +17,6 @@ import (
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
 
 	"github.com/skillpass/skillpass/did"
-	"github.com/skillpass/skillpass/wallet"
 	"github.com/skillpass/skillpass/wallet/store"
 )
 
@@ -312,61 +311,27 @@ func (a *Agent) Offer(id string) (*Offer, error) {
 
 // findOffer resolves a full id or a unique prefix.
 func (a *Agent) findOffer(id string) (*offerRecord, error) {
-	id = strings.TrimSpace(id)
-	if id == "" {
-		return nil, fmt.Errorf("offer id is empty: %w", ErrNoOffer)
-	}
-	if rec, err := a.loadOffer(id); err == nil {
-		return rec, nil
-	} else if !errors.Is(err, wallet.ErrAgentRecordNotFound) {
+	var rec offerRecord
+	if err := a.findRecord(offersBucket, "offer", id, ErrNoOffer, &rec); err != nil {
 		return nil, err
 	}
-	if len(id) < minOfferPrefix {
-		return nil, fmt.Errorf("offer %q: %w (give at least %d characters of its id)", id, ErrNoOffer, minOfferPrefix)
-	}
-	var found []string
-	err := a.w.AgentForEach(offersBucket, func(k string, _ []byte) error {
-		if strings.HasPrefix(k, id) {
-			found = append(found, k)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find offer: %w", err)
-	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("offer %q: %w", id, ErrNoOffer)
-	case 1:
-		return a.loadOffer(found[0])
-	default:
-		return nil, fmt.Errorf("offer %q: %w (%s)", id, ErrAmbiguous, strings.Join(found, ", "))
-	}
+	return &rec, nil
 }
 
 // loadOffer reads the record of offer piid.
 func (a *Agent) loadOffer(piid string) (*offerRecord, error) {
-	v, err := a.w.AgentGet(offersBucket, piid)
-	if err != nil {
-		return nil, err
-	}
 	var rec offerRecord
-	if err := json.Unmarshal(v, &rec); err != nil {
-		return nil, fmt.Errorf("read offer %s: %w", piid, err)
+	if err := a.getRecord(offersBucket, "offer", piid, &rec); err != nil {
+		return nil, err
 	}
 	return &rec, nil
 }
 
 // saveOffer writes rec and, once written, tells whoever waits.
 func (a *Agent) saveOffer(rec *offerRecord) error {
-	raw, err := json.Marshal(rec)
-	if err == nil {
-		err = a.w.AgentPut(offersBucket, rec.ID, raw)
+	if err := a.putRecord(offersBucket, "offer", rec.ID, rec); err != nil {
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("save offer %s: %w", rec.ID, err)
-	}
-	a.notify()
 	if a.opts.OnOffer != nil {
 		a.opts.OnOffer(rec.Offer)
 	}

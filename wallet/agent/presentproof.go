@@ -887,61 +887,27 @@ func (a *Agent) failRequest(piid, problem string) (*Request, error) {
 
 // findRequest resolves a full id or a unique prefix.
 func (a *Agent) findRequest(id string) (*requestRecord, error) {
-	id = strings.TrimSpace(id)
-	if id == "" {
-		return nil, fmt.Errorf("request id is empty: %w", ErrNoRequest)
-	}
-	if rec, err := a.loadRequest(id); err == nil {
-		return rec, nil
-	} else if !errors.Is(err, wallet.ErrAgentRecordNotFound) {
+	var rec requestRecord
+	if err := a.findRecord(requestsBucket, "request", id, ErrNoRequest, &rec); err != nil {
 		return nil, err
 	}
-	if len(id) < minOfferPrefix {
-		return nil, fmt.Errorf("request %q: %w (give at least %d characters of its id)", id, ErrNoRequest, minOfferPrefix)
-	}
-	var found []string
-	err := a.w.AgentForEach(requestsBucket, func(k string, _ []byte) error {
-		if strings.HasPrefix(k, id) {
-			found = append(found, k)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find request: %w", err)
-	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("request %q: %w", id, ErrNoRequest)
-	case 1:
-		return a.loadRequest(found[0])
-	default:
-		return nil, fmt.Errorf("request %q: %w (%s)", id, ErrAmbiguous, strings.Join(found, ", "))
-	}
+	return &rec, nil
 }
 
 // loadRequest reads the record of request piid.
 func (a *Agent) loadRequest(piid string) (*requestRecord, error) {
-	v, err := a.w.AgentGet(requestsBucket, piid)
-	if err != nil {
-		return nil, err
-	}
 	var rec requestRecord
-	if err := json.Unmarshal(v, &rec); err != nil {
-		return nil, fmt.Errorf("read request %s: %w", piid, err)
+	if err := a.getRecord(requestsBucket, "request", piid, &rec); err != nil {
+		return nil, err
 	}
 	return &rec, nil
 }
 
 // saveRequest writes rec and, once written, tells whoever waits.
 func (a *Agent) saveRequest(rec *requestRecord) error {
-	raw, err := json.Marshal(rec)
-	if err == nil {
-		err = a.w.AgentPut(requestsBucket, rec.ID, raw)
+	if err := a.putRecord(requestsBucket, "request", rec.ID, rec); err != nil {
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("save request %s: %w", rec.ID, err)
-	}
-	a.notify()
 	if a.opts.OnRequest != nil {
 		a.opts.OnRequest(rec.Request)
 	}

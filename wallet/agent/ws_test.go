@@ -3,7 +3,6 @@ package agent
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -14,17 +13,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/hyperledger/aries-framework-go/component/storageutil/mem"
-	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
 	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
-	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
-	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/issuecredential"
-	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
-	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
 	"github.com/stretchr/testify/require"
 
-	"github.com/skillpass/skillpass/did"
 	"github.com/skillpass/skillpass/wallet/didcomm"
 )
 
@@ -101,57 +93,6 @@ func (b *wsBridge) serve(w http.ResponseWriter, r *http.Request) {
 	b.forwarded++
 	b.mu.Unlock()
 	_ = c.Close(websocket.StatusNormalClosure, "")
-}
-
-// newIssuerAt is newIssuer with an inbound that tells peers to send to
-// endpoint (the bridge) instead of its own HTTP address, so that every
-// message the learner sends it goes over WebSocket.
-func newIssuerAt(t testing.TB, endpoint string) *issuer {
-	t.Helper()
-	seed := bytes.Repeat([]byte{42}, ed25519.SeedSize)
-	priv := ed25519.NewKeyFromSeed(seed)
-	d, err := did.NewKey(did.Ed25519, priv.Public().(ed25519.PublicKey))
-	require.NoError(t, err)
-	in, err := didcomm.Listen("127.0.0.1:0", endpoint, nil)
-	require.NoError(t, err)
-	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(didcomm.NewHTTPClient()))
-	require.NoError(t, err)
-	is := &issuer{
-		t: t, in: in, loader: testLoader(t), priv: priv, did: d, vm: d + "#" + strings.TrimPrefix(d, "did:key:"),
-		actions: make(chan service.DIDCommAction, 16), didActs: make(chan service.DIDCommAction, 16),
-		didStates: make(chan service.StateMsg, 64), icStates: make(chan service.StateMsg, 64),
-		quit: make(chan struct{}), changed: make(chan struct{}),
-		connected: map[string]string{}, offered: map[string]map[string]any{}, issued: map[string][]byte{},
-		problems: map[string]string{}, done: map[string]bool{},
-	}
-	is.fw, err = aries.New(
-		aries.WithStoreProvider(mem.NewProvider()),
-		aries.WithProtocolStateStoreProvider(mem.NewProvider()),
-		aries.WithInboundTransport(in),
-		aries.WithOutboundTransports(out),
-		aries.WithJSONLDDocumentLoader(is.loader),
-	)
-	require.NoError(t, err)
-	ctx, err := is.fw.Context()
-	require.NoError(t, err)
-	require.NoError(t, in.Protect(ctx, didcomm.GuardOptions{}))
-	is.msgr = ctx.Messenger()
-	is.oob, err = outofband.New(ctx)
-	require.NoError(t, err)
-	is.didex, err = didexchange.New(ctx)
-	require.NoError(t, err)
-	svc, err := ctx.Service(issuecredential.Name)
-	require.NoError(t, err)
-	is.ic = svc.(*issuecredential.Service)
-	require.NoError(t, is.didex.RegisterActionEvent(is.didActs))
-	require.NoError(t, is.didex.RegisterMsgEvent(is.didStates))
-	require.NoError(t, is.ic.RegisterActionEvent(is.actions))
-	require.NoError(t, is.ic.RegisterMsgEvent(is.icStates))
-	is.wg.Add(1)
-	go is.loop()
-	require.NoError(t, in.Serve())
-	t.Cleanup(is.close)
-	return is
 }
 
 // invitationAt is the issuer's invitation with its service endpoint
