@@ -4,216 +4,34 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/hyperledger/aries-framework-go/component/storageutil/mem"
-	"github.com/hyperledger/aries-framework-go/pkg/client/didexchange"
-	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
 	"github.com/hyperledger/aries-framework-go/pkg/crypto/primitive/bbs12381g2pub"
-	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
-	"github.com/hyperledger/aries-framework-go/pkg/didcomm/dispatcher"
-	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/decorator"
-	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
-	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/presentproof"
-	arieshttp "github.com/hyperledger/aries-framework-go/pkg/didcomm/transport/http"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/jsonld"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/proof"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/signer"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite"
 	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite/bbsblssignature2020"
-	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
-	"github.com/hyperledger/aries-framework-go/pkg/framework/aries/api"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skillpass/skillpass/did"
-	"github.com/skillpass/skillpass/wallet/didcomm"
+	"github.com/skillpass/skillpass/wallet/control/controltest"
 	"github.com/skillpass/skillpass/wallet/verify"
 )
 
-// testVerifier is a verifier agent built directly on aries with in-memory
-// stores: aries' present-proof service without middleware (its default one
-// parses presentations with aries' own verifier), sending requests and
-// keeping the presentations and problem reports it receives.
-type testVerifier struct {
-	fw    *aries.Aries
-	in    *didcomm.Inbound
-	oob   *outofband.Client
-	didex *didexchange.Client
-	pp    *presentproof.Service
-
-	quit chan struct{}
-	wg   sync.WaitGroup
-
-	mu        sync.Mutex
-	connected map[string]string // invitation id -> connection id
-	received  map[string][]byte // piid -> the presentation received
-	problems  map[string]string // piid -> problem report description (JSON)
-}
-
-func newVerifier(t testing.TB) *testVerifier {
+// connectVerifier connects the learner to ver and returns the verifier's
+// side of the connection.
+func connectVerifier(t testing.TB, ver *controltest.Verifier, l *learner) string {
 	t.Helper()
-	in, err := listen("127.0.0.1:0", "")
-	require.NoError(t, err)
-	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(didcomm.NewHTTPClient()))
-	require.NoError(t, err)
-	v := &testVerifier{
-		in: in, quit: make(chan struct{}),
-		connected: map[string]string{}, received: map[string][]byte{}, problems: map[string]string{},
-	}
-	v.fw, err = aries.New(
-		aries.WithStoreProvider(mem.NewProvider()),
-		aries.WithProtocolStateStoreProvider(mem.NewProvider()),
-		aries.WithInboundTransport(in),
-		aries.WithOutboundTransports(out),
-		aries.WithJSONLDDocumentLoader(testLoader(t)),
-		aries.WithProtocols(api.ProtocolSvcCreator{
-			Create: func(api.Provider) (dispatcher.ProtocolService, error) { return &presentproof.Service{}, nil },
-			Init: func(svc dispatcher.ProtocolService, prv api.Provider) error {
-				v.pp = svc.(*presentproof.Service)
-				return v.pp.Initialize(prv)
-			},
-		}),
-	)
-	require.NoError(t, err)
-	ctx, err := v.fw.Context()
-	require.NoError(t, err)
-	require.NoError(t, in.Protect(ctx, didcomm.GuardOptions{}))
-	v.oob, err = outofband.New(ctx)
-	require.NoError(t, err)
-	v.didex, err = didexchange.New(ctx)
-	require.NoError(t, err)
-	didActs := make(chan service.DIDCommAction, 8)
-	didStates := make(chan service.StateMsg, 64)
-	ppActs := make(chan service.DIDCommAction, 8)
-	require.NoError(t, v.didex.RegisterActionEvent(didActs))
-	require.NoError(t, v.didex.RegisterMsgEvent(didStates))
-	require.NoError(t, v.pp.RegisterActionEvent(ppActs))
-	v.wg.Add(1)
-	go func() {
-		defer v.wg.Done()
-		for {
-			select {
-			case <-v.quit:
-				return
-			case act := <-didActs:
-				act.Continue(nil)
-			case st := <-didStates:
-				if st.Type == service.PostState && st.StateID == didexsvc.StateIDCompleted {
-					if p, ok := st.Properties.(interface {
-						ConnectionID() string
-						InvitationID() string
-					}); ok {
-						v.mu.Lock()
-						v.connected[p.InvitationID()] = p.ConnectionID()
-						v.mu.Unlock()
-					}
-				}
-			case act := <-ppActs:
-				v.handle(act)
-			}
-		}
-	}()
-	require.NoError(t, in.Serve())
-	t.Cleanup(func() {
-		_ = v.in.Stop()
-		close(v.quit)
-		v.wg.Wait()
-		_ = v.fw.Close()
-	})
-	return v
-}
-
-// handle keeps what a present-proof message brings and continues.
-func (v *testVerifier) handle(act service.DIDCommAction) {
-	piid := ""
-	if p, ok := act.Properties.(interface{ PIID() string }); ok {
-		piid = p.PIID()
-	}
-	switch act.Message.Type() {
-	case presentproof.PresentationMsgTypeV2:
-		var pres presentproof.PresentationV2
-		if err := act.Message.Decode(&pres); err == nil && len(pres.PresentationsAttach) == 1 &&
-			len(pres.Formats) == 1 && pres.Formats[0].Format == pexSubmissionFormat {
-			if raw, err := pres.PresentationsAttach[0].Data.Fetch(); err == nil {
-				v.mu.Lock()
-				v.received[piid] = raw
-				v.mu.Unlock()
-			}
-		}
-	case presentproof.ProblemReportMsgTypeV2:
-		var pr struct {
-			Description json.RawMessage `json:"description"`
-		}
-		_ = act.Message.Decode(&pr)
-		v.mu.Lock()
-		v.problems[piid] = string(pr.Description)
-		v.mu.Unlock()
-	}
-	act.Continue(nil)
-}
-
-// connect connects learner l to the verifier.
-func (v *testVerifier) connect(t testing.TB, l *learner) string {
-	t.Helper()
-	inv, err := v.oob.CreateInvitation(nil, outofband.WithLabel("Example Employer"),
-		outofband.WithHandshakeProtocols(didexsvc.PIURI))
-	require.NoError(t, err)
-	raw, err := json.Marshal(inv)
-	require.NoError(t, err)
+	invID, link := ver.Invitation(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	_, err = l.a.Connect(ctx, []byte("https://employer.example/?oob="+base64.RawURLEncoding.EncodeToString(raw)))
+	_, err := l.a.Connect(ctx, link)
 	require.NoError(t, err)
-	var conn string
-	require.Eventually(t, func() bool {
-		v.mu.Lock()
-		defer v.mu.Unlock()
-		conn = v.connected[inv.ID]
-		return conn != ""
-	}, 15*time.Second, 10*time.Millisecond)
-	return conn
-}
-
-// request sends a present-proof 2.0 request with a Presentation Exchange
-// definition and returns its piid.
-func (v *testVerifier) request(t testing.TB, connID string, def map[string]any, challenge, domain string) string {
-	t.Helper()
-	conn, err := v.didex.GetConnection(connID)
-	require.NoError(t, err)
-	payload := map[string]any{
-		"options":                 map[string]any{"challenge": challenge, "domain": domain},
-		"presentation_definition": def,
-	}
-	msg := &presentproof.RequestPresentationV2{
-		Type:        presentproof.RequestPresentationMsgTypeV2,
-		Comment:     "Please show your badge",
-		WillConfirm: true,
-		Formats:     []presentproof.Format{{AttachID: "pd", Format: pexDefinitionFormat}},
-		RequestPresentationsAttach: []decorator.Attachment{{
-			ID: "pd", MimeType: "application/json", Data: decorator.AttachmentData{JSON: payload},
-		}},
-	}
-	piid, err := v.pp.HandleOutbound(service.NewDIDCommMsgMap(msg), conn.MyDID, conn.TheirDID)
-	require.NoError(t, err)
-	return piid
-}
-
-// presentation waits for the presentation of request piid.
-func (v *testVerifier) presentation(t testing.TB, piid string) []byte {
-	t.Helper()
-	var got []byte
-	require.Eventually(t, func() bool {
-		v.mu.Lock()
-		defer v.mu.Unlock()
-		got = v.received[piid]
-		return got != nil
-	}, 15*time.Second, 10*time.Millisecond, "no presentation for %s", piid)
-	return got
+	return ver.Connection(t, invID)
 }
 
 // waitRequest waits until request piid is in the learner's inbox.
@@ -229,34 +47,6 @@ func waitRequest(t testing.TB, a *Agent, piid string) *Request {
 		return true
 	}, 15*time.Second, 10*time.Millisecond, "request %s never arrived", piid)
 	return got
-}
-
-// badgeDefinition asks for an Open Badge whose achievement is named
-// achievement; limit is its limit_disclosure.
-func badgeDefinition(achievement, limit string) map[string]any {
-	constraints := map[string]any{
-		"fields": []any{
-			map[string]any{
-				"path":    []any{"$.credentialSubject.achievement.name", "$.vc.credentialSubject.achievement.name"},
-				"purpose": "We check that you completed the course",
-				"filter":  map[string]any{"type": "string", "const": achievement},
-			},
-			map[string]any{
-				"path":   []any{"$.type"},
-				"filter": map[string]any{"type": "array", "contains": map[string]any{"const": "OpenBadgeCredential"}},
-			},
-		},
-	}
-	if limit != "" {
-		constraints["limit_disclosure"] = limit
-	}
-	return map[string]any{
-		"id": "hiring-1", "name": "Hiring check", "purpose": "To confirm your training",
-		"input_descriptors": []any{map[string]any{
-			"id": "badge", "name": achievement + " badge", "purpose": "Proof of " + achievement,
-			"constraints": constraints,
-		}},
-	}
 }
 
 // verifyPresentation verifies raw with package verify for challenge and
@@ -276,17 +66,17 @@ func verifyPresentation(t testing.TB, raw []byte, challenge, domain string) *ver
 // domain and not with others, and holds the whole credential.
 func TestShareEd25519(t *testing.T) {
 	is := newIssuer(t)
-	ver := newVerifier(t)
+	ver := controltest.NewVerifier(t)
 	l := newLearner(t, Options{})
 	_, offer := connectAndOffer(t, is, l, 31)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	stored, err := l.a.Accept(ctx, offer)
 	require.NoError(t, err)
-	conn := ver.connect(t, l)
+	conn := connectVerifier(t, ver, l)
 
 	const challenge, domain = "c-81f2a7", "employer.example"
-	piid := ver.request(t, conn, badgeDefinition("Teamwork", ""), challenge, domain)
+	piid := ver.Request(t, conn, controltest.BadgeDefinition("Teamwork", ""), challenge, domain)
 	r := waitRequest(t, l.a, piid)
 	require.Equal(t, RequestPending, r.State)
 	require.Equal(t, "Example Employer", r.From)
@@ -307,15 +97,13 @@ func TestShareEd25519(t *testing.T) {
 	list, err := l.a.Requests()
 	require.NoError(t, err)
 	require.Len(t, list, 1)
-	ver.mu.Lock()
-	require.Empty(t, ver.received, "nothing is sent before the learner shares")
-	ver.mu.Unlock()
+	require.Zero(t, ver.Received(), "nothing is sent before the learner shares")
 
 	got, err := l.a.Share(ctx, piid[:8], nil)
 	require.NoError(t, err)
 	require.Equal(t, RequestShared, got.State)
 	require.NotEmpty(t, got.PresentationID)
-	raw := ver.presentation(t, piid)
+	raw := ver.Presentation(t, piid)
 
 	res := verifyPresentation(t, raw, challenge, domain)
 	require.True(t, res.Verified, "%+v", res)
@@ -343,23 +131,23 @@ func TestShareEd25519(t *testing.T) {
 // verifier the learner's reason.
 func TestShareRefusals(t *testing.T) {
 	is := newIssuer(t)
-	ver := newVerifier(t)
+	ver := controltest.NewVerifier(t)
 	l := newLearner(t, Options{})
 	_, offer := connectAndOffer(t, is, l, 32)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, err := l.a.Accept(ctx, offer)
 	require.NoError(t, err)
-	conn := ver.connect(t, l)
+	conn := connectVerifier(t, ver, l)
 
-	none := ver.request(t, conn, badgeDefinition("Leadership", ""), "c1", "")
+	none := ver.Request(t, conn, controltest.BadgeDefinition("Leadership", ""), "c1", "")
 	r := waitRequest(t, l.a, none)
 	require.Empty(t, r.Descriptors[0].Matches)
 	_, err = l.a.Share(ctx, none, nil)
 	require.ErrorIs(t, err, ErrCannotAnswer)
 	require.ErrorContains(t, err, "no credential in the wallet satisfies")
 
-	limited := ver.request(t, conn, badgeDefinition("Teamwork", "required"), "c2", "")
+	limited := ver.Request(t, conn, controltest.BadgeDefinition("Teamwork", "required"), "c2", "")
 	r = waitRequest(t, l.a, limited)
 	require.Len(t, r.Descriptors[0].Matches, 1)
 	require.NotEmpty(t, r.Descriptors[0].Matches[0].Problem)
@@ -374,19 +162,10 @@ func TestShareRefusals(t *testing.T) {
 	pending, err := l.a.Requests()
 	require.NoError(t, err)
 	require.Len(t, pending, 2, "refused shares leave the requests in the inbox")
-	ver.mu.Lock()
-	require.Empty(t, ver.received)
-	ver.mu.Unlock()
+	require.Zero(t, ver.Received())
 
 	require.NoError(t, l.a.DeclineRequest(ctx, limited, "I only share whole badges"))
-	require.Eventually(t, func() bool {
-		ver.mu.Lock()
-		defer ver.mu.Unlock()
-		return ver.problems[limited] != ""
-	}, 15*time.Second, 10*time.Millisecond)
-	ver.mu.Lock()
-	desc := ver.problems[limited]
-	ver.mu.Unlock()
+	desc := ver.Problem(t, limited)
 	require.Contains(t, desc, `"code":"rejected"`)
 	require.Contains(t, desc, "I only share whole badges")
 	require.ErrorIs(t, l.a.DeclineRequest(ctx, limited, ""), ErrRequestAnswered)
@@ -468,15 +247,15 @@ func importBBSBadge(t testing.TB, l *learner) string {
 // credential is derived to show the fields asked: the presentation
 // verifies and the claims not asked for are not in it.
 func TestShareDerived(t *testing.T) {
-	ver := newVerifier(t)
+	ver := controltest.NewVerifier(t)
 	l := newLearner(t, Options{})
 	id := importBBSBadge(t, l)
-	conn := ver.connect(t, l)
+	conn := connectVerifier(t, ver, l)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
 	const challenge = "c-bbs-1"
-	piid := ver.request(t, conn, badgeDefinition("Forklift Safety", "required"), challenge, "")
+	piid := ver.Request(t, conn, controltest.BadgeDefinition("Forklift Safety", "required"), challenge, "")
 	r := waitRequest(t, l.a, piid)
 	require.Len(t, r.Descriptors[0].Matches, 1)
 	m := r.Descriptors[0].Matches[0]
@@ -486,7 +265,7 @@ func TestShareDerived(t *testing.T) {
 
 	_, err := l.a.Share(ctx, piid, Selection{"badge": id[:6]})
 	require.NoError(t, err)
-	raw := ver.presentation(t, piid)
+	raw := ver.Presentation(t, piid)
 	res := verifyPresentation(t, raw, challenge, "")
 	require.True(t, res.Verified, "%+v", res)
 	require.Len(t, res.Credentials, 1)
