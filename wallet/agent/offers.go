@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -265,37 +264,15 @@ func (a *Agent) Inbox() ([]Offer, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0]
-	for _, o := range all {
-		if o.State == OfferPending {
-			out = append(out, o)
-		}
-	}
-	return out, nil
+	return only(all, func(o Offer) bool { return o.State == OfferPending }), nil
 }
 
 // Offers returns every offer the agent has seen, whatever its state, oldest
 // first.
 func (a *Agent) Offers() ([]Offer, error) {
-	var out []Offer
-	err := a.w.AgentForEach(offersBucket, func(_ string, v []byte) error {
-		var rec offerRecord
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("read offer: %w", err)
-		}
-		out = append(out, rec.Offer)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list offers: %w", err)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Received.Equal(out[j].Received) {
-			return out[i].Received.Before(out[j].Received)
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out, nil
+	return listRecords(a, offersBucket, "offer",
+		func(r offerRecord) Offer { return r.Offer },
+		func(o Offer) (time.Time, string) { return o.Received, o.ID })
 }
 
 // Offer returns the offer with id, or the one whose id starts with id (at

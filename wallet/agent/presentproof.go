@@ -351,37 +351,15 @@ func (a *Agent) Requests() ([]Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0]
-	for _, r := range all {
-		if r.State == RequestPending {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return only(all, func(r Request) bool { return r.State == RequestPending }), nil
 }
 
 // AllRequests returns every presentation request the agent has seen,
 // whatever its state, oldest first, without their matches.
 func (a *Agent) AllRequests() ([]Request, error) {
-	var out []Request
-	err := a.w.AgentForEach(requestsBucket, func(_ string, v []byte) error {
-		var rec requestRecord
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("read request: %w", err)
-		}
-		out = append(out, rec.Request)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list requests: %w", err)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Received.Equal(out[j].Received) {
-			return out[i].Received.Before(out[j].Received)
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out, nil
+	return listRecords(a, requestsBucket, "request",
+		func(r requestRecord) Request { return r.Request },
+		func(r Request) (time.Time, string) { return r.Received, r.ID })
 }
 
 // Request returns the request with id (or a unique prefix of at least 4

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/skillpass/skillpass/wallet"
 )
@@ -71,4 +73,41 @@ func (a *Agent) putRecord(bucket, kind, key string, v any) error {
 	}
 	a.notify()
 	return nil
+}
+
+// listRecords reads every record of bucket as R and returns view of each,
+// oldest first by received (ties by id); kind names them in errors.
+func listRecords[R, T any](a *Agent, bucket, kind string, view func(R) T, order func(T) (received time.Time, id string)) ([]T, error) {
+	var out []T
+	err := a.w.AgentForEach(bucket, func(_ string, v []byte) error {
+		var rec R
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("read %s: %w", kind, err)
+		}
+		out = append(out, view(rec))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %ss: %w", kind, err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ti, idi := order(out[i])
+		tj, idj := order(out[j])
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return idi < idj
+	})
+	return out, nil
+}
+
+// only keeps the items of all that keep says to, in place.
+func only[T any](all []T, keep func(T) bool) []T {
+	out := all[:0]
+	for _, x := range all {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
