@@ -504,24 +504,34 @@ func (a *Agent) Decline(ctx context.Context, id, reason string) error {
 	sent := a.expectSend(rec.Thread, told)
 	a.offerMu.Unlock()
 
-	if err := a.ic.ActionStop(rec.ID, errors.New(told)); err != nil {
-		a.cancelSend(rec.Thread, sent)
-		return fmt.Errorf("decline offer %s: declined here, but the issuer could not be told: %w", rec.ID, err)
+	return a.tellDeclined(ctx, "offer", "issuer", rec.ID, rec.Thread, sent,
+		func() error { return a.ic.ActionStop(rec.ID, errors.New(told)) })
+}
+
+// tellDeclined ends protocol instance id with stop (whose problem report
+// expectSend is waiting for on sent) and waits until the other side
+// (whom: "issuer", "verifier") was told, the context ends, the agent
+// closes or the agent's timeout passes. The learner's decision already
+// stands: every error says so.
+func (a *Agent) tellDeclined(ctx context.Context, what, whom, id, thread string, sent <-chan error, stop func() error) error {
+	if err := stop(); err != nil {
+		a.cancelSend(thread, sent)
+		return fmt.Errorf("decline %s %s: declined here, but the %s could not be told: %w", what, id, whom, err)
 	}
 	timer := time.NewTimer(a.opts.Timeout)
 	defer timer.Stop()
 	select {
 	case err := <-sent:
 		if err != nil {
-			return fmt.Errorf("decline offer %s: declined here, but the issuer could not be told: %w", rec.ID, err)
+			return fmt.Errorf("decline %s %s: declined here, but the %s could not be told: %w", what, id, whom, err)
 		}
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("decline offer %s: declined here; telling the issuer: %w", rec.ID, ctx.Err())
+		return fmt.Errorf("decline %s %s: declined here; telling the %s: %w", what, id, whom, ctx.Err())
 	case <-a.done:
-		return fmt.Errorf("decline offer %s: declined here; telling the issuer: %w", rec.ID, ErrClosed)
+		return fmt.Errorf("decline %s %s: declined here; telling the %s: %w", what, id, whom, ErrClosed)
 	case <-timer.C:
-		return fmt.Errorf("decline offer %s: declined here; telling the issuer: %w", rec.ID, ErrTimeout)
+		return fmt.Errorf("decline %s %s: declined here; telling the %s: %w", what, id, whom, ErrTimeout)
 	}
 }
 

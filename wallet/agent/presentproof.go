@@ -818,25 +818,8 @@ func (a *Agent) DeclineRequest(ctx context.Context, id, reason string) error {
 	sent := a.expectSend(rec.Thread, told)
 	a.requestMu.Unlock()
 
-	if err := a.pp.ActionStop(rec.ID, errors.New(told)); err != nil {
-		a.cancelSend(rec.Thread, sent)
-		return fmt.Errorf("decline request %s: declined here, but the verifier could not be told: %w", rec.ID, err)
-	}
-	timer := time.NewTimer(a.opts.Timeout)
-	defer timer.Stop()
-	select {
-	case err := <-sent:
-		if err != nil {
-			return fmt.Errorf("decline request %s: declined here, but the verifier could not be told: %w", rec.ID, err)
-		}
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("decline request %s: declined here; telling the verifier: %w", rec.ID, ctx.Err())
-	case <-a.done:
-		return fmt.Errorf("decline request %s: declined here; telling the verifier: %w", rec.ID, ErrClosed)
-	case <-timer.C:
-		return fmt.Errorf("decline request %s: declined here; telling the verifier: %w", rec.ID, ErrTimeout)
-	}
+	return a.tellDeclined(ctx, "request", "verifier", rec.ID, rec.Thread, sent,
+		func() error { return a.pp.ActionStop(rec.ID, errors.New(told)) })
 }
 
 // currentRequest returns the request as it stands now, with err.
