@@ -149,7 +149,7 @@ func ReadImage(img image.Image) (text string, err error) {
 
 // rescanScales are the sizes, relative to the image, ReadImage tries when
 // the image as given does not read.
-var rescanScales = []float64{0.75, 0.66, 0.9, 0.5}
+var rescanScales = []float64{0.75, 0.66, 0.9, 0.85, 0.8, 0.5}
 
 // scaled returns img resized by f (bilinear), in grey.
 func scaled(img image.Image, f float64) image.Image {

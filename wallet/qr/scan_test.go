@@ -13,7 +13,7 @@ import (
 // finder search fails on them) still read, through the rescan at other
 // scales, and give back a Skillpass code.
 func TestReadScannedSheets(t *testing.T) {
-	for _, name := range []string{"sheet-v25-a.png", "sheet-v25-b.png"} {
+	for _, name := range []string{"sheet-v25-a.png", "sheet-v25-b.png", "sheet-v29.png"} {
 		t.Run(name, func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join("testdata", "scans", name))
 			require.NoError(t, err)
