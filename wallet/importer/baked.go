@@ -68,8 +68,15 @@ func (p *parser) bakedOB2(text []byte, format Format, where string) error {
 	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrTooDeep) || errors.Is(err, ErrOpenBadges2) {
 		return err
 	}
+	// The inner problem is told, not wrapped: the error is of one kind
+	// (ErrOpenBadges2), whatever made the inner parse fail.
+	detail := errors.New(err.Error())
+	var inner *Error
+	if errors.As(err, &inner) {
+		detail = errors.New(inner.Problem)
+	}
 	return p.fail(ErrOpenBadges2, "image carries an Open Badges 2.0 badge ("+where+") that is neither an assertion nor a credential",
-		hintOB2, err)
+		hintOB2, detail)
 }
 
 // bakeable checks that credential is exactly one credential, as JSON or a
