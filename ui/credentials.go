@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/skillpass/skillpass/passport"
 	"github.com/skillpass/skillpass/wallet"
 )
 
@@ -32,9 +34,16 @@ type CredentialsScreen struct {
 	app   *App
 	vault Vault
 
-	all      []wallet.Summary
-	shown    []wallet.Summary
-	search   *widget.Entry
+	all     []wallet.Summary
+	shown   []wallet.Summary
+	search  *widget.Entry
+	sortSel *widget.Select
+	issuerF *widget.Select
+	catF    *widget.Select
+	statusF *widget.Select
+	// cats maps a record id to the passport categories (labels) its
+	// evidence counts towards.
+	cats     map[string][]string
 	count    *widget.Label
 	list     *widget.List
 	detail   *widget.Label
@@ -62,6 +71,14 @@ func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 	s.search.SetPlaceHolder(lang.L("Search by name or issuer"))
 	s.search.OnChanged = func(string) { a.touch(); s.applyFilter() }
 	s.count = widget.NewLabel("")
+	s.sortSel = widget.NewSelect(sortOptions(), nil)
+	s.issuerF = widget.NewSelect([]string{allIssuers()}, nil)
+	s.catF = widget.NewSelect([]string{allCategories()}, nil)
+	s.statusF = widget.NewSelect(statusOptions(), nil)
+	for _, sel := range []*widget.Select{s.sortSel, s.issuerF, s.catF, s.statusF} {
+		sel.SetSelectedIndex(0)
+		sel.OnChanged = func(string) { a.touch(); s.applyFilter() }
+	}
 	s.importB = widget.NewButton(lang.L("Import credential…"), s.onImportDialog)
 	s.progress = widget.NewProgressBar()
 	s.progress.Hide()
@@ -88,13 +105,76 @@ func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.checks = widget.NewLabel("")
 	s.checks.Wrapping = fyne.TextWrapWord
-	top := container.NewBorder(nil, s.progress, nil, container.NewHBox(s.count, s.importB), s.search)
+	filters := container.NewGridWithColumns(4, s.sortSel, s.issuerF, s.catF, s.statusF)
+	top := container.NewBorder(nil, container.NewVBox(filters, s.progress), nil, container.NewHBox(s.count, s.importB), s.search)
 	right := container.NewVScroll(container.NewVBox(s.detail, widget.NewSeparator(), s.checks))
 	split := container.NewHSplit(s.list, right)
 	split.Offset = 0.45
 	s.content = container.NewBorder(top, nil, nil, nil, split)
 	return s
 }
+
+// Status groups a credential's verdict for the status filter.
+const (
+	StatusVerified = iota + 1
+	StatusNotVerified
+	StatusRevokedExpired
+	StatusUnknown
+)
+
+func sortOptions() []string {
+	return []string{lang.L("Newest first"), lang.L("Oldest first"), lang.L("Name (A–Z)"), lang.L("Issuer (A–Z)")}
+}
+
+func allIssuers() string    { return lang.L("All issuers") }
+func allCategories() string { return lang.L("All categories") }
+
+func statusOptions() []string {
+	return []string{lang.L("Any status"), lang.L("Verified"), lang.L("Not verified"), lang.L("Revoked or expired"), lang.L("Status unknown")}
+}
+
+// StatusGroup says which status filter a credential falls under: one of
+// StatusVerified, StatusNotVerified, StatusRevokedExpired, StatusUnknown.
+func StatusGroup(c wallet.Summary) int {
+	switch {
+	case c.Checks.Validity == "expired" || c.Checks.Status == "revoked" || c.Checks.Status == "suspended":
+		return StatusRevokedExpired
+	case c.Checks.Signature != "" && c.Checks.Signature != "ok", c.Checks.Issuer == "mismatch":
+		return StatusNotVerified
+	case c.Checks.Status == "unknown":
+		return StatusUnknown
+	case c.Verified:
+		return StatusVerified
+	default:
+		return StatusNotVerified
+	}
+}
+
+func issuerOf(c wallet.Summary) string {
+	if c.IssuerName != "" {
+		return c.IssuerName
+	}
+	return c.IssuerID
+}
+
+// Sort returns the sort select (newest first by default).
+func (s *CredentialsScreen) Sort() *widget.Select { return s.sortSel }
+
+// IssuerFilter returns the issuer filter select; its first option is all
+// issuers.
+func (s *CredentialsScreen) IssuerFilter() *widget.Select { return s.issuerF }
+
+// CategoryFilter returns the passport category filter select; its first
+// option is all categories.
+func (s *CredentialsScreen) CategoryFilter() *widget.Select { return s.catF }
+
+// StatusFilter returns the status filter select: any, then the groups of
+// StatusGroup in order.
+func (s *CredentialsScreen) StatusFilter() *widget.Select { return s.statusF }
+
+// Categories returns the passport category labels a listed credential's
+// skills count towards.
+func (s *CredentialsScreen) Categories(id string) []string { return s.cats[id] }
 
 // Shown returns the summaries currently listed (after the search filter).
 func (s *CredentialsScreen) Shown() []wallet.Summary { return s.shown }
@@ -124,17 +204,101 @@ func (s *CredentialsScreen) refresh() {
 		return
 	}
 	s.all = all
+	var issuers []string
+	for _, c := range all {
+		if is := issuerOf(c); is != "" && !slices.Contains(issuers, is) {
+			issuers = append(issuers, is)
+		}
+	}
+	slices.Sort(issuers)
+	setOptions(s.issuerF, append([]string{allIssuers()}, issuers...))
 	s.applyFilter()
+	s.loadCategories()
+}
+
+// loadCategories builds the passport off the UI goroutine to learn which
+// categories each credential counts towards, then offers them in the
+// category filter.
+func (s *CredentialsScreen) loadCategories() {
+	v, now := s.vault, s.app.now
+	s.app.background(func() {
+		p, err := v.Passport(passport.Options{Now: now})
+		if err != nil {
+			return // the filter keeps the categories it had; the home says why
+		}
+		cats := map[string][]string{}
+		var labels []string
+		for _, sk := range p.Skills() {
+			label := sk.CategoryLabel
+			if label == "" {
+				label = string(sk.Category)
+			}
+			if label == "" {
+				continue
+			}
+			if !slices.Contains(labels, label) {
+				labels = append(labels, label)
+			}
+			for _, e := range sk.Evidence {
+				if !slices.Contains(cats[e.RecordID], label) {
+					cats[e.RecordID] = append(cats[e.RecordID], label)
+				}
+			}
+		}
+		slices.Sort(labels)
+		fyne.Do(func() {
+			s.cats = cats
+			if setOptions(s.catF, append([]string{allCategories()}, labels...)) || s.catF.SelectedIndex() > 0 {
+				s.applyFilter() // a chosen category may now hold other rows
+			}
+		})
+	})
+}
+
+// setOptions replaces sel's options, keeping its choice when it is still
+// offered, else choosing the first ("all") without running OnChanged. It
+// reports whether the choice changed.
+func setOptions(sel *widget.Select, opts []string) bool {
+	cur := sel.Selected
+	sel.Options = opts
+	changed := !slices.Contains(opts, cur)
+	if changed {
+		on := sel.OnChanged
+		sel.OnChanged = nil
+		sel.SetSelectedIndex(0)
+		sel.OnChanged = on
+	}
+	sel.Refresh()
+	return changed
 }
 
 func (s *CredentialsScreen) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(s.search.Text))
+	issuer, cat := "", ""
+	if s.issuerF.SelectedIndex() > 0 {
+		issuer = s.issuerF.Selected
+	}
+	if s.catF.SelectedIndex() > 0 {
+		cat = s.catF.Selected
+	}
+	status := s.statusF.SelectedIndex()
 	s.shown = s.shown[:0]
 	for _, c := range s.all {
-		if q == "" || strings.Contains(strings.ToLower(c.Name+" "+c.IssuerName+" "+c.IssuerID+" "+c.Achievement), q) {
-			s.shown = append(s.shown, c)
+		if q != "" && !strings.Contains(strings.ToLower(c.Name+" "+c.IssuerName+" "+c.IssuerID+" "+c.Achievement), q) {
+			continue
 		}
+		if issuer != "" && issuerOf(c) != issuer {
+			continue
+		}
+		if cat != "" && !slices.Contains(s.cats[c.ID], cat) {
+			continue
+		}
+		if status > 0 && StatusGroup(c) != status {
+			continue
+		}
+		s.shown = append(s.shown, c)
 	}
+	s.sortShown()
 	s.count.SetText(lang.L("{{.N}} of {{.All}}", map[string]any{"N": len(s.shown), "All": len(s.all)}))
 	if len(s.all) == 0 {
 		s.detail.SetText(emptyWallet())
@@ -143,6 +307,29 @@ func (s *CredentialsScreen) applyFilter() {
 	}
 	s.list.UnselectAll()
 	s.list.Refresh()
+}
+
+// sortShown orders the listed rows as the sort select says; ties keep the
+// wallet's order.
+func (s *CredentialsScreen) sortShown() {
+	byName := func(a, b wallet.Summary) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	}
+	switch s.sortSel.SelectedIndex() {
+	case 1:
+		slices.SortStableFunc(s.shown, func(a, b wallet.Summary) int { return a.ValidFrom.Compare(b.ValidFrom) })
+	case 2:
+		slices.SortStableFunc(s.shown, byName)
+	case 3:
+		slices.SortStableFunc(s.shown, func(a, b wallet.Summary) int {
+			if c := strings.Compare(strings.ToLower(issuerOf(a)), strings.ToLower(issuerOf(b))); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
+	default:
+		slices.SortStableFunc(s.shown, func(a, b wallet.Summary) int { return b.ValidFrom.Compare(a.ValidFrom) })
+	}
 }
 
 func (s *CredentialsScreen) onSelect(id widget.ListItemID) {

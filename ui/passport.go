@@ -1,16 +1,41 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/skillpass/skillpass/passport"
+	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/framework"
 )
+
+// prefHomeRole remembers the passport home's target role: "framework:QUERY"
+// (a wallet.Wallet.FrameworkRole query) or "file:PATH" (a role profile).
+const prefHomeRole = "homeRole"
+
+// maxRoleFile bounds a role profile file.
+const maxRoleFile = 4 << 20
+
+// RoleVault is what the passport home needs to offer the roles of the
+// frameworks imported into the wallet (a wallet.Wallet has it; a Vault
+// without it offers role files only).
+type RoleVault interface {
+	Frameworks() ([]wallet.FrameworkInfo, error)
+	Framework(name string) (*framework.Framework, error)
+	FrameworkRole(query string) (wallet.FrameworkRole, error)
+}
+
+var _ RoleVault = (*wallet.Wallet)(nil)
 
 // PassportScreen is the passport home: skills grouped by category with
 // level, issuers, freshness and evidence count; pathways with progress; and
@@ -26,6 +51,13 @@ type PassportScreen struct {
 	content fyne.CanvasObject
 	view    passport.View
 	rows    []homeRow
+
+	roleSel     *widget.Select
+	roleLabel   *widget.Label
+	roleQueries map[string]string // option -> FrameworkRole query
+	role        *passport.Role
+	roleSource  string
+	restored    bool
 }
 
 // homeRow is one line of the passport home: a heading or an entry.
@@ -56,12 +88,213 @@ func newPassportScreen(a *App, v Vault) *PassportScreen {
 		},
 	)
 	s.list.OnSelected = func(id widget.ListItemID) { s.list.Unselect(id) }
-	s.content = container.NewBorder(container.NewVBox(s.summary, s.empty), nil, nil, nil, s.list)
+	s.roleLabel = wrapped(lang.L("No target role: the skills are shown without a gap analysis."))
+	s.roleSel = widget.NewSelect(nil, s.onRoleChosen)
+	s.roleSel.PlaceHolder = lang.L("Choose a target role")
+	s.setRoleOptions(nil)
+	roleRow := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Target role")), nil, s.roleSel)
+	s.content = container.NewBorder(container.NewVBox(s.summary, s.empty, roleRow, s.roleLabel), nil, nil, nil, s.list)
 	return s
+}
+
+// noRoleOption and openRoleOption are the fixed choices of the role select.
+func noRoleOption() string   { return lang.L("No target role") }
+func openRoleOption() string { return lang.L("Open a role file…") }
+
+// RoleSelect returns the target role select.
+func (s *PassportScreen) RoleSelect() *widget.Select { return s.roleSel }
+
+// RoleText returns the line that names the target role.
+func (s *PassportScreen) RoleText() string { return s.roleLabel.Text }
+
+// Role returns the target role (nil when none is chosen).
+func (s *PassportScreen) Role() *passport.Role { return s.role }
+
+// setRoleOptions offers no role, the framework roles (option -> query) and
+// a role file.
+func (s *PassportScreen) setRoleOptions(queries map[string]string) {
+	s.roleQueries = queries
+	opts := []string{noRoleOption()}
+	names := make([]string, 0, len(queries))
+	for o := range queries {
+		names = append(names, o)
+	}
+	sort.Strings(names)
+	opts = append(opts, names...)
+	s.roleSel.SetOptions(append(opts, openRoleOption()))
+}
+
+// frameworkRoles lists the roles of the imported frameworks as select
+// options, each with its FrameworkRole query.
+func frameworkRoles(v Vault) map[string]string {
+	rv, ok := v.(RoleVault)
+	if !ok {
+		return nil
+	}
+	infos, err := rv.Frameworks()
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, info := range infos {
+		fw, err := rv.Framework(info.Name)
+		if err != nil || fw == nil {
+			continue
+		}
+		for _, r := range fw.Roles {
+			out[fmt.Sprintf("%s (%s, %s)", r.Title, r.Code, info.Name)] = info.Name + ":" + r.Code
+		}
+	}
+	return out
+}
+
+// onRoleChosen reacts to the role select.
+func (s *PassportScreen) onRoleChosen(opt string) {
+	switch opt {
+	case "":
+		return
+	case noRoleOption():
+		s.setRole(nil, "", "")
+		s.refresh()
+	case openRoleOption():
+		s.showSelected()
+		s.onRoleFileDialog()
+	default:
+		q, ok := s.roleQueries[opt]
+		if !ok {
+			return
+		}
+		s.UseFrameworkRole(q)
+	}
+}
+
+func (s *PassportScreen) onRoleFileDialog() {
+	s.app.touch()
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		s.UseRoleFile(path)
+	}, s.app.window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Show()
+}
+
+// UseFrameworkRole makes the role that query finds in the imported
+// frameworks (see wallet.Wallet.FrameworkRole) the target role, remembers
+// it and shows the gaps.
+func (s *PassportScreen) UseFrameworkRole(query string) {
+	rv, ok := s.vault.(RoleVault)
+	if !ok {
+		return
+	}
+	s.app.background(func() {
+		fr, err := rv.FrameworkRole(query)
+		fyne.Do(func() {
+			if err != nil {
+				s.roleLabel.SetText(lang.L("No such role in your imported frameworks: {{.Err}}", map[string]any{"Err": err.Error()}))
+				s.showSelected()
+				return
+			}
+			role := fr.Profile
+			s.setRole(&role, fr.Framework, "framework:"+query)
+			s.refresh()
+		})
+	})
+}
+
+// UseRoleFile reads a role profile (JSON, see passport.ParseRole), makes it
+// the target role, remembers it and shows the gaps.
+func (s *PassportScreen) UseRoleFile(path string) {
+	role, err := readRoleFile(path)
+	if err != nil {
+		s.roleLabel.SetText(lang.L("Could not read the role file: {{.Err}}", map[string]any{"Err": err.Error()}))
+		s.showSelected()
+		return
+	}
+	s.setRole(&role, filepath.Base(path), "file:"+path)
+	s.refresh()
+}
+
+// readRoleFile reads and parses a role profile file.
+func readRoleFile(path string) (passport.Role, error) {
+	data, err := readLimited(path, maxRoleFile)
+	if err != nil {
+		return passport.Role{}, fmt.Errorf("read role file: %w", err)
+	}
+	return passport.ParseRole(bytes.NewReader(data))
+}
+
+// setRole sets the target role, its source as shown, and the preference
+// that remembers it ("" forgets it).
+func (s *PassportScreen) setRole(role *passport.Role, source, pref string) {
+	s.role, s.roleSource = role, source
+	s.restored = true
+	s.app.fyneApp.Preferences().SetString(prefHomeRole, pref)
+	s.showRole()
+}
+
+// showRole writes the role line and the select's choice.
+func (s *PassportScreen) showRole() {
+	if s.role == nil {
+		s.roleLabel.SetText(lang.L("No target role: the skills are shown without a gap analysis."))
+	} else {
+		s.roleLabel.SetText(lang.L("Target role: {{.Role}} ({{.Source}})", map[string]any{"Role": s.role.Name, "Source": s.roleSource}))
+	}
+	s.showSelected()
+}
+
+// showSelected shows the chosen role in the select without firing it.
+func (s *PassportScreen) showSelected() {
+	sel := ""
+	if s.role != nil {
+		sel = s.role.Name
+		for o, q := range s.roleQueries {
+			if "framework:"+q == s.app.fyneApp.Preferences().String(prefHomeRole) {
+				sel = o
+			}
+		}
+	}
+	s.roleSel.Selected = sel
+	s.roleSel.Refresh()
+}
+
+// restoreRole finds the remembered role again (off the UI goroutine).
+func restoreRole(v Vault, pref string) (*passport.Role, string) {
+	kind, arg, _ := strings.Cut(pref, ":")
+	switch kind {
+	case "file":
+		role, err := readRoleFile(arg)
+		if err != nil {
+			return nil, ""
+		}
+		return &role, filepath.Base(arg)
+	case "framework":
+		rv, ok := v.(RoleVault)
+		if !ok {
+			return nil, ""
+		}
+		fr, err := rv.FrameworkRole(arg)
+		if err != nil {
+			return nil, ""
+		}
+		return &fr.Profile, fr.Framework
+	}
+	return nil, ""
 }
 
 // Summary returns the headline the screen shows.
 func (s *PassportScreen) Summary() string { return s.summary.Text }
+
+// Gaps returns the gap analysis as shown ("" without a target role).
+func (s *PassportScreen) Gaps() string {
+	if s.view.Gaps == nil {
+		return ""
+	}
+	return GapText(s.view.Gaps)
+}
 
 // View returns the passport the screen shows.
 func (s *PassportScreen) View() passport.View { return s.view }
@@ -77,15 +310,30 @@ func (s *PassportScreen) Lines() []string {
 
 // refresh builds the passport off the UI goroutine and shows it.
 func (s *PassportScreen) refresh() {
+	role, restored, v := s.role, s.restored, s.vault
+	pref := s.app.fyneApp.Preferences().String(prefHomeRole)
+	s.restored = true
 	s.app.background(func() {
-		p, err := s.vault.Passport(passport.Options{Now: s.app.now})
-		var v passport.View
+		queries := frameworkRoles(v)
+		source := ""
+		if !restored && role == nil && pref != "" {
+			role, source = restoreRole(v, pref)
+		}
+		p, err := v.Passport(passport.Options{Now: s.app.now, Role: role})
+		var view passport.View
 		var rows []homeRow
 		if err == nil {
-			v = p.View()
-			rows = homeRows(v)
+			view = p.View()
+			rows = homeRows(view)
 		}
-		fyne.Do(func() { s.show(v, rows, err) })
+		fyne.Do(func() {
+			s.setRoleOptions(queries)
+			if source != "" && s.role == nil {
+				s.role, s.roleSource = role, source
+			}
+			s.showRole()
+			s.show(view, rows, err)
+		})
 	})
 }
 
@@ -100,6 +348,12 @@ func homeRows(v passport.View) []homeRow {
 			rows = append(rows, homeRow{text: category, heading: true})
 		}
 		rows = append(rows, homeRow{text: SkillLine(sk)})
+	}
+	if v.Gaps != nil {
+		rows = append(rows, homeRow{text: lang.L("Gaps against the role"), heading: true})
+		for _, line := range strings.Split(GapText(v.Gaps), "\n") {
+			rows = append(rows, homeRow{text: line})
+		}
 	}
 	if len(v.Pathways) > 0 {
 		rows = append(rows, homeRow{text: lang.L("Pathways"), heading: true})
