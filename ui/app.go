@@ -54,6 +54,12 @@ type Vault interface {
 	Restore(in io.Reader, passphrase []byte) (wallet.RestoreReport, error)
 	// Identities lists the learner's DIDs.
 	Identities() ([]wallet.Identity, error)
+	// SetCategory and ClearCategory set and remove the learner's own
+	// category for a skill (by its passport key); CategoryOverrides lists
+	// them.
+	SetCategory(skillKey string, cat passport.Category) error
+	ClearCategory(skillKey string) error
+	CategoryOverrides() (map[string]passport.Category, error)
 }
 
 var _ Vault = (*wallet.Wallet)(nil)
