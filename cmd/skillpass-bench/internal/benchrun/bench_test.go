@@ -53,6 +53,26 @@ func TestParseBenchLine(t *testing.T) {
 	}
 }
 
+func TestParseBenchOutputSplitByLogs(t *testing.T) {
+	// What BenchmarkReceive printed on 2026-11-27: aries logs to standard
+	// output between the benchmark's name and its figures.
+	out := []byte("BenchmarkReceive/ours-2         \t [aries-framework/out-of-band/service] 2026/11/27 04:41:59 UTC - logutil.LogError -> ERROR errMsg=[handleDIDEvent: ParentThreadID is empty]\n" +
+		" [aries-framework/out-of-band/service] 2026/11/27 04:42:03 UTC - logutil.LogError -> ERROR errMsg=[failed to load attachment handling state : data not found]\n" +
+		"     100\t  47298947 ns/op\t        48.78 median-ms\t        51.50 rss-MB\t 6840231 B/op\t   73031 allocs/op\n" +
+		" [aries-framework/out-of-band/service] 2026/11/27 04:42:03 UTC - ERROR\n" +
+		"BenchmarkReceive/aries-mem-2    \t [aries-framework/http] 2026/11/27 04:42:03 UTC - ERROR posting DID envelope\n" +
+		"     100\t  41000000 ns/op\t        40.00 median-ms\t        50.00 rss-MB\t 6000000 B/op\t   70000 allocs/op\n" +
+		"BenchmarkLost-2 \t some log text\n" +
+		"PASS\n")
+	rs := parseBenchOutput(out)
+	require.Len(t, rs, 2)
+	require.Equal(t, "Receive/ours", rs[0].Name)
+	require.Equal(t, int64(100), rs[0].N)
+	require.InDelta(t, 48.78, rs[0].Metrics["median-ms"], 1e-9)
+	require.Equal(t, "Receive/aries-mem", rs[1].Name)
+	require.InDelta(t, 41000000, rs[1].Metrics["ns/op"], 1e-9)
+}
+
 func TestParseBenchOutputAndMetricOf(t *testing.T) {
 	out := []byte("goos: linux\n" +
 		"BenchmarkA/ours-2 \t 10\t 300 ns/op\n" +

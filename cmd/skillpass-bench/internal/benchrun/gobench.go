@@ -71,13 +71,33 @@ func parseBenchLine(line string) (benchResult, error) {
 
 // parseBenchOutput returns every benchmark result in out, in order. When a
 // benchmark appears several times (-count > 1) each occurrence is kept.
+//
+// A result line may be split: the testing package prints the benchmark's
+// name, then runs it, then prints its figures, and whatever the benchmark
+// logs to standard output meanwhile (aries logs there) lands between the
+// two. The name is then remembered and joined with the next line that
+// starts with an iteration count.
 func parseBenchOutput(out []byte) []benchResult {
 	var rs []benchResult
+	pending := ""
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		if r, err := parseBenchLine(sc.Text()); err == nil {
+		line := sc.Text()
+		if r, err := parseBenchLine(line); err == nil {
 			rs = append(rs, r)
+			pending = ""
+			continue
+		}
+		f := strings.Fields(line)
+		switch {
+		case len(f) > 0 && strings.HasPrefix(line, "Benchmark"):
+			pending = f[0]
+		case pending != "":
+			if r, err := parseBenchLine(pending + " " + line); err == nil {
+				rs = append(rs, r)
+				pending = ""
+			}
 		}
 	}
 	return rs
