@@ -1,48 +1,16 @@
 package cli
 
 import (
-	"bytes"
-	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hyperledger/aries-framework-go/pkg/crypto/primitive/bbs12381g2pub"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/jsonld"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/proof"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/signer"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite/bbsblssignature2020"
 	"github.com/stretchr/testify/require"
 
-	"github.com/skillpass/skillpass/did"
-	"github.com/skillpass/skillpass/wallet"
-	"github.com/skillpass/skillpass/wallet/ld"
 	"github.com/skillpass/skillpass/wallet/qr"
-	"github.com/skillpass/skillpass/wallet/verify"
 )
-
-// bbsSigner signs BbsBlsSignature2020 proofs with a BLS12-381 G2 key.
-type bbsSigner struct{ priv []byte }
-
-// Sign signs canonical N-Quads, one message per line.
-func (s bbsSigner) Sign(data []byte) ([]byte, error) {
-	var msgs [][]byte
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.TrimSpace(line) != "" {
-			msgs = append(msgs, []byte(line))
-		}
-	}
-	return bbs12381g2pub.New().Sign(msgs, s.priv)
-}
-
-// Alg is unused by the BBS+ suite.
-func (s bbsSigner) Alg() string { return "" }
 
 // bbsBadgeFile writes a BBS+ signed Open Badge with six claims about its
 // subject (every object with an id) and returns its path. (Each claim left
@@ -51,25 +19,10 @@ func (s bbsSigner) Alg() string { return "" }
 // larger cases.)
 func bbsBadgeFile(t *testing.T) string {
 	t.Helper()
-	pub, priv, err := bbs12381g2pub.GenerateKeyPair(sha256.New, bytes.Repeat([]byte{31}, 32))
-	require.NoError(t, err)
-	pubRaw, err := pub.Marshal()
-	require.NoError(t, err)
-	privRaw, err := priv.Marshal()
-	require.NoError(t, err)
-	issuer, err := did.NewKey(did.BLS12381G2, pubRaw)
-	require.NoError(t, err)
-	learner, err := did.NewKey(did.Ed25519, ed25519.NewKeyFromSeed(bytes.Repeat([]byte{32}, 32)).Public().(ed25519.PublicKey))
-	require.NoError(t, err)
-	doc := map[string]any{
-		"@context":     []any{"https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context.json", "https://w3id.org/security/bbs/v1"},
-		"id":           "urn:uuid:0d3b1f6e-2c4a-4e8b-9a7d-5f1e3c2b4a69",
-		"type":         []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer":       issuer,
-		"issuanceDate": "2025-09-01T09:00:00Z",
-		"credentialSubject": map[string]any{
-			"id":   learner,
-			"type": []any{"AchievementSubject"},
+	return bbsBadge{
+		file: "forklift.json", issuerSeed: 31, learnerSeed: 32,
+		id: "urn:uuid:0d3b1f6e-2c4a-4e8b-9a7d-5f1e3c2b4a69",
+		subject: map[string]any{
 			"achievement": map[string]any{
 				"id": "urn:uuid:6a1e4c2d-8b3f-4d7a-9c5e-1f2a3b4c5d6e", "type": []any{"Achievement"}, "name": "Forklift Operation",
 			},
@@ -79,22 +32,7 @@ func bbsBadgeFile(t *testing.T) string {
 			"licenseNumber":     "FL-2025-0042",
 			"role":              "Warehouse operative",
 		},
-	}
-	l, err := ld.NewLoader()
-	require.NoError(t, err)
-	raw, err := json.Marshal(doc)
-	require.NoError(t, err)
-	created := time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC)
-	unlock := verify.LockBBS()
-	signed, err := signer.New(bbsblssignature2020.New(suite.WithSigner(bbsSigner{privRaw}))).Sign(&signer.Context{
-		SignatureType: "BbsBlsSignature2020", SignatureRepresentation: proof.SignatureProofValue, Created: &created,
-		VerificationMethod: issuer + "#" + strings.TrimPrefix(issuer, "did:key:"), Purpose: "assertionMethod",
-	}, raw, jsonld.WithDocumentLoader(l))
-	unlock()
-	require.NoError(t, err)
-	file := filepath.Join(t.TempDir(), "forklift.json")
-	require.NoError(t, os.WriteFile(file, signed, 0o600))
-	return file
+	}.write(t)
 }
 
 // TestPresentDisclose: three of a BBS+ badge's six claims as a QR code,
@@ -102,16 +40,11 @@ func bbsBadgeFile(t *testing.T) string {
 // nowhere in it; a claim the badge does not have is a usage error.
 func TestPresentDisclose(t *testing.T) {
 	dir, env, _ := presentSetup(t)
-	file := bbsBadgeFile(t)
-	r := runCLI(t, env, "", "--wallet", dir, "import", file)
-	require.Equal(t, ExitOK, r.code, r.stdout+r.stderr)
-	data, err := os.ReadFile(file)
-	require.NoError(t, err)
-	id := wallet.RecordID(data)
+	id := importCredential(t, env, dir, bbsBadgeFile(t))
 
 	const challenge = "4RT-9QX"
 	out := filepath.Join(t.TempDir(), "forklift.png")
-	r = runCLI(t, env, "", "--wallet", dir, "present", "--credential", id,
+	r := runCLI(t, env, "", "--wallet", dir, "present", "--credential", id,
 		"--disclose", "achievement.name", "--disclose", "creditsEarned", "--disclose", "credentialSubject.activityEndDate",
 		"--challenge", challenge, "--qr", out, "--text")
 	require.Equal(t, ExitOK, r.code, r.stdout+r.stderr)

@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,19 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hyperledger/aries-framework-go/pkg/crypto/primitive/bbs12381g2pub"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/jsonld"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/proof"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/signer"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite/bbsblssignature2020"
 	"github.com/stretchr/testify/require"
 
-	"github.com/skillpass/skillpass/did"
-	"github.com/skillpass/skillpass/wallet"
-	"github.com/skillpass/skillpass/wallet/ld"
 	"github.com/skillpass/skillpass/wallet/qr"
-	"github.com/skillpass/skillpass/wallet/verify"
 )
 
 // envNoGS names the environment variable that lets the sheet tests skip
@@ -72,26 +58,11 @@ func zbarRead(t *testing.T, file string) (text string, ok bool) {
 // id) and returns its path.
 func bbsEightClaimsFile(t *testing.T) string {
 	t.Helper()
-	pub, priv, err := bbs12381g2pub.GenerateKeyPair(sha256.New, bytes.Repeat([]byte{41}, 32))
-	require.NoError(t, err)
-	pubRaw, err := pub.Marshal()
-	require.NoError(t, err)
-	privRaw, err := priv.Marshal()
-	require.NoError(t, err)
-	issuer, err := did.NewKey(did.BLS12381G2, pubRaw)
-	require.NoError(t, err)
-	learner, err := did.NewKey(did.Ed25519, ed25519.NewKeyFromSeed(bytes.Repeat([]byte{42}, 32)).Public().(ed25519.PublicKey))
-	require.NoError(t, err)
-	doc := map[string]any{
-		"@context":     []any{"https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context.json", "https://w3id.org/security/bbs/v1"},
-		"id":           "urn:uuid:5b2e8c1a-7d4f-4a39-b6e0-2c9d8f1a3e57",
-		"type":         []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer":       issuer,
-		"issuanceDate": "2025-09-01T09:00:00Z",
-		"name":         "Customer Service Fundamentals Badge",
-		"credentialSubject": map[string]any{
-			"id":   learner,
-			"type": []any{"AchievementSubject"},
+	return bbsBadge{
+		file: "customer-service.json", issuerSeed: 41, learnerSeed: 42,
+		id:   "urn:uuid:5b2e8c1a-7d4f-4a39-b6e0-2c9d8f1a3e57",
+		name: "Customer Service Fundamentals Badge",
+		subject: map[string]any{
 			"achievement": map[string]any{
 				"id": "urn:uuid:9c4d2e6f-1a3b-4c5d-8e7f-0a1b2c3d4e5f", "type": []any{"Achievement"},
 				"achievementType": "Certificate", "name": "Customer Service Fundamentals",
@@ -109,22 +80,7 @@ func bbsEightClaimsFile(t *testing.T) string {
 			"term":              "Summer 2025",
 			"narrative":         "Completed the course while working part time at the Riverside store.",
 		},
-	}
-	l, err := ld.NewLoader()
-	require.NoError(t, err)
-	raw, err := json.Marshal(doc)
-	require.NoError(t, err)
-	created := time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC)
-	unlock := verify.LockBBS()
-	signed, err := signer.New(bbsblssignature2020.New(suite.WithSigner(bbsSigner{privRaw}))).Sign(&signer.Context{
-		SignatureType: "BbsBlsSignature2020", SignatureRepresentation: proof.SignatureProofValue, Created: &created,
-		VerificationMethod: issuer + "#" + strings.TrimPrefix(issuer, "did:key:"), Purpose: "assertionMethod",
-	}, raw, jsonld.WithDocumentLoader(l))
-	unlock()
-	require.NoError(t, err)
-	file := filepath.Join(t.TempDir(), "customer-service.json")
-	require.NoError(t, os.WriteFile(file, signed, 0o600))
-	return file
+	}.write(t)
 }
 
 // sheetWrote reads the version and module size from present's "Wrote
@@ -144,12 +100,7 @@ func lastLine(out string) string {
 // writes the JSON file and offers the sheet, which carries the code.
 func TestPresentSheet(t *testing.T) {
 	dir, env, ids := presentSetup(t, "simple.json")
-	file := bbsEightClaimsFile(t)
-	r := runCLI(t, env, "", "--wallet", dir, "import", file)
-	require.Equal(t, ExitOK, r.code, r.stdout+r.stderr)
-	data, err := os.ReadFile(file)
-	require.NoError(t, err)
-	bbsID := wallet.RecordID(data)
+	bbsID := importCredential(t, env, dir, bbsEightClaimsFile(t))
 
 	const challenge, domain = "4RT-9QX", "https://jobs.employer.example"
 	tests := []struct {
@@ -296,13 +247,9 @@ func TestPresentSheetOnly(t *testing.T) {
 // 25 but within 40 writes the JSON file and points to --sheet.
 func TestPresentQRTooLargeOffersSheet(t *testing.T) {
 	dir, env, _ := presentSetup(t)
-	file := bbsEightClaimsFile(t)
-	r := runCLI(t, env, "", "--wallet", dir, "import", file)
-	require.Equal(t, ExitOK, r.code, r.stdout+r.stderr)
-	data, err := os.ReadFile(file)
-	require.NoError(t, err)
+	id := importCredential(t, env, dir, bbsEightClaimsFile(t))
 	tmp := t.TempDir()
-	r = runCLI(t, env, "", "--wallet", dir, "present", "--credential", wallet.RecordID(data),
+	r := runCLI(t, env, "", "--wallet", dir, "present", "--credential", id,
 		"--disclose", "achievement.name", "--disclose", "creditsEarned", "--disclose", "activityEndDate",
 		"--challenge", "4RT-9QX", "--domain", "https://jobs.employer.example", "--qr", filepath.Join(tmp, "c.png"), "--text")
 	require.Equal(t, ExitRefused, r.code, r.stdout+r.stderr)

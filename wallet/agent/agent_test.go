@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/control/controltest"
 	"github.com/skillpass/skillpass/wallet/didcomm"
 )
 
@@ -230,7 +231,7 @@ func TestPortTaken(t *testing.T) {
 	require.NoError(t, l.a.Close())
 	l.a = nil
 
-	_, err = New(l.w, Options{Listen: ln.Addr().String(), Loader: testLoader(t)})
+	_, err = New(l.w, Options{Listen: ln.Addr().String(), Loader: controltest.Loader(t)})
 	require.ErrorIs(t, err, ErrPortTaken)
 	require.Contains(t, err.Error(), ln.Addr().String())
 
@@ -239,7 +240,7 @@ func TestPortTaken(t *testing.T) {
 	n, err := l.w.Count()
 	require.NoError(t, err)
 	require.Zero(t, n)
-	a, err := New(l.w, Options{Listen: addr, Loader: testLoader(t)})
+	a, err := New(l.w, Options{Listen: addr, Loader: controltest.Loader(t)})
 	require.NoError(t, err)
 	require.Equal(t, addr, a.Addr())
 	require.Equal(t, "http://"+addr, a.Endpoint())

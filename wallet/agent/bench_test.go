@@ -20,6 +20,7 @@ import (
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
 	"github.com/stretchr/testify/require"
 
+	"github.com/skillpass/skillpass/wallet/control/controltest"
 	"github.com/skillpass/skillpass/wallet/didcomm"
 )
 
@@ -59,17 +60,7 @@ func BenchmarkReceive(b *testing.B) {
 			require.NoError(b, err)
 			require.Equal(b, OfferStored, o.State)
 		}
-		receive(0) // warm up: JSON-LD contexts processed once per process
-		took := make([]time.Duration, 0, b.N)
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			start := time.Now()
-			receive(i + 1)
-			took = append(took, time.Since(start))
-		}
-		b.StopTimer()
-		reportMedian(b, took)
-		reportRSS(b)
+		measureReceipts(b, receive)
 		n, err := l.w.Count()
 		require.NoError(b, err)
 		require.Equal(b, b.N+1, n, "one record per receipt")
@@ -87,18 +78,25 @@ func BenchmarkReceive(b *testing.B) {
 			piid := is.offer(b, is.connectionFor(b, invID), i)
 			h.wait(b, h.stored, piid)
 		}
-		receive(0)
-		took := make([]time.Duration, 0, b.N)
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			start := time.Now()
-			receive(i + 1)
-			took = append(took, time.Since(start))
-		}
-		b.StopTimer()
-		reportMedian(b, took)
-		reportRSS(b)
+		measureReceipts(b, receive)
 	})
+}
+
+// measureReceipts times b.N receipts, receive(1) to receive(b.N), after
+// receive(0) as a warm-up (JSON-LD contexts are processed once per
+// process), and reports the median and the resident set.
+func measureReceipts(b *testing.B, receive func(i int)) {
+	receive(0)
+	took := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		receive(i + 1)
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	reportMedian(b, took)
+	reportRSS(b)
 }
 
 // reportMedian reports the median receipt as "median-ms" (the machines are
@@ -153,7 +151,7 @@ func newAriesHolder(b *testing.B) *ariesHolder {
 		aries.WithProtocolStateStoreProvider(mem.NewProvider()),
 		aries.WithInboundTransport(in),
 		aries.WithOutboundTransports(out),
-		aries.WithJSONLDDocumentLoader(testLoader(b)),
+		aries.WithJSONLDDocumentLoader(controltest.Loader(b)),
 	)
 	require.NoError(b, err)
 	ctx, err := h.fw.Context()

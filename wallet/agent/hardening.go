@@ -41,15 +41,23 @@ func (a *Agent) threadOwner(piid string) (didcomm.Pair, bool, error) {
 // its record keeps it. Unknown instances and records without DIDs bind
 // nothing; a record that cannot be read (a locked wallet) fails the check.
 func (a *Agent) offerThread(piid string) (didcomm.Pair, bool, error) {
-	rec, err := a.loadOffer(piid)
+	return recordThread(piid, a.loadOffer, func(r *offerRecord) (string, string) { return r.MyDID, r.TheirDID })
+}
+
+// recordThread is the thread binding that the record of protocol instance
+// piid gives, read by load, with dids taking its DID pair (see
+// offerThread).
+func recordThread[R any](piid string, load func(piid string) (*R, error), dids func(*R) (myDID, theirDID string)) (didcomm.Pair, bool, error) {
+	rec, err := load(piid)
 	if errors.Is(err, wallet.ErrAgentRecordNotFound) {
 		return didcomm.Pair{}, false, nil
 	}
 	if err != nil {
 		return didcomm.Pair{}, false, err
 	}
-	if rec.MyDID == "" && rec.TheirDID == "" {
+	myDID, theirDID := dids(rec)
+	if myDID == "" && theirDID == "" {
 		return didcomm.Pair{}, false, nil
 	}
-	return didcomm.Pair{MyDID: rec.MyDID, TheirDID: rec.TheirDID}, true, nil
+	return didcomm.Pair{MyDID: myDID, TheirDID: theirDID}, true, nil
 }

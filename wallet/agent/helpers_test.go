@@ -32,6 +32,7 @@ import (
 
 	"github.com/skillpass/skillpass/did"
 	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/control/controltest"
 	"github.com/skillpass/skillpass/wallet/didcomm"
 	"github.com/skillpass/skillpass/wallet/ld"
 )
@@ -47,21 +48,6 @@ const (
 	sigEd2020  = "Ed25519Signature2020"
 	issuerName = "Example Training"
 )
-
-var (
-	loaderOnce sync.Once
-	loaderVal  *ld.Loader
-	loaderErr  error
-)
-
-// testLoader is one JSON-LD loader for every agent of the test binary (the
-// embedded contexts only).
-func testLoader(t testing.TB) *ld.Loader {
-	t.Helper()
-	loaderOnce.Do(func() { loaderVal, loaderErr = ld.NewLoader() })
-	require.NoError(t, loaderErr)
-	return loaderVal
-}
 
 // learner is a wallet in a temporary folder with its agent.
 type learner struct {
@@ -86,7 +72,7 @@ func newLearner(t testing.TB, opts Options) *learner {
 func (l *learner) start(t testing.TB, opts Options) {
 	t.Helper()
 	if opts.Loader == nil {
-		opts.Loader = testLoader(t)
+		opts.Loader = controltest.Loader(t)
 	}
 	if opts.Timeout == 0 {
 		opts.Timeout = 15 * time.Second
@@ -111,8 +97,20 @@ func (l *learner) stop() {
 // restart closes agent and wallet and opens both again from the file.
 func (l *learner) restart(t testing.TB, opts Options) {
 	t.Helper()
+	l.stopAgent(t)
+	l.reopen(t, opts)
+}
+
+// stopAgent stops l's agent and leaves its wallet open.
+func (l *learner) stopAgent(t testing.TB) {
+	t.Helper()
 	require.NoError(t, l.a.Close())
 	l.a = nil
+}
+
+// reopen closes l's wallet and opens it again with a new agent.
+func (l *learner) reopen(t testing.TB, opts Options) {
+	t.Helper()
 	require.NoError(t, l.w.Close())
 	l.w = nil
 	w, err := wallet.Open(l.dir, []byte(testPass), wallet.Options{})
@@ -180,7 +178,7 @@ func newIssuerAt(t testing.TB, endpoint string) *issuer {
 	out, err := arieshttp.NewOutbound(arieshttp.WithOutboundHTTPClient(didcomm.NewHTTPClient()))
 	require.NoError(t, err)
 	is := &issuer{
-		t: t, in: in, loader: testLoader(t), priv: priv, did: d, vm: d + "#" + strings.TrimPrefix(d, "did:key:"),
+		t: t, in: in, loader: controltest.Loader(t), priv: priv, did: d, vm: d + "#" + strings.TrimPrefix(d, "did:key:"),
 		actions: make(chan service.DIDCommAction, 16), didActs: make(chan service.DIDCommAction, 16),
 		didStates: make(chan service.StateMsg, 64), icStates: make(chan service.StateMsg, 64),
 		quit: make(chan struct{}), changed: make(chan struct{}),
@@ -403,12 +401,31 @@ func (is *issuer) template(n int) map[string]any {
 // invitation creates an out-of-band invitation and returns it as a link.
 func (is *issuer) invitation(t testing.TB) (id string, link []byte) {
 	t.Helper()
+	return is.invitationAt(t, "")
+}
+
+// invitationAt is the issuer's invitation with its service endpoint
+// rewritten to ep (unless ep is ""), as a link.
+func (is *issuer) invitationAt(t testing.TB, ep string) (id string, link []byte) {
+	t.Helper()
 	inv, err := is.oob.CreateInvitation(nil,
 		outofband.WithLabel(issuerName),
 		outofband.WithHandshakeProtocols(didexsvc.PIURI))
 	require.NoError(t, err)
 	raw, err := json.Marshal(inv)
 	require.NoError(t, err)
+	if ep != "" {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(raw, &m))
+		services, _ := m["services"].([]any)
+		require.Len(t, services, 1)
+		svc, ok := services[0].(map[string]any)
+		require.True(t, ok, "the issuer's invitation has an inline service: %s", raw)
+		require.Contains(t, svc, "serviceEndpoint")
+		svc["serviceEndpoint"] = ep
+		raw, err = json.Marshal(m)
+		require.NoError(t, err)
+	}
 	return inv.ID, []byte("https://issuer.example/invite?oob=" + base64.RawURLEncoding.EncodeToString(raw))
 }
 

@@ -149,15 +149,24 @@ func (a *Agent) handleAction(in incoming) {
 	}
 }
 
-// stop ends the protocol instance of in with a problem report giving reason.
+// stop ends the issue-credential instance of in with a problem report
+// giving reason.
 func (a *Agent) stop(in incoming, reason string) {
+	a.stopWith(func(piid string, cause error) error { return a.ic.ActionStop(piid, cause) }, in, reason)
+}
+
+// stopWith ends the protocol instance of in through actionStop (the
+// ActionStop of the service that runs it) with a problem report giving
+// reason, and has expectSend wait for that report on the thread of in
+// when it has one.
+func (a *Agent) stopWith(actionStop func(piid string, cause error) error, in incoming, reason string) {
 	thid, err := in.msg.ThreadID()
 	if err != nil {
-		_ = a.ic.ActionStop(in.piid, errors.New(reason))
+		_ = actionStop(in.piid, errors.New(reason))
 		return
 	}
 	ch := a.expectSend(thid, reason)
-	if err := a.ic.ActionStop(in.piid, errors.New(reason)); err != nil {
+	if err := actionStop(in.piid, errors.New(reason)); err != nil {
 		a.cancelSend(thid, ch)
 	}
 }

@@ -221,15 +221,7 @@ func (a *Agent) handleProofAction(in incoming) {
 // stopProof ends the present-proof instance of in with a problem report
 // giving reason.
 func (a *Agent) stopProof(in incoming, reason string) {
-	thid, err := in.msg.ThreadID()
-	if err != nil {
-		_ = a.pp.ActionStop(in.piid, errors.New(reason))
-		return
-	}
-	ch := a.expectSend(thid, reason)
-	if err := a.pp.ActionStop(in.piid, errors.New(reason)); err != nil {
-		a.cancelSend(thid, ch)
-	}
+	a.stopWith(func(piid string, cause error) error { return a.pp.ActionStop(piid, cause) }, in, reason)
 }
 
 // receiveRequest puts a presentation request in the inbox. Nothing is
@@ -878,15 +870,5 @@ func (a *Agent) saveRequest(rec *requestRecord) error {
 // requestThread binds a request's protocol instance to the connection it
 // arrived on, as its record keeps it (see offerThread).
 func (a *Agent) requestThread(piid string) (didcomm.Pair, bool, error) {
-	rec, err := a.loadRequest(piid)
-	if errors.Is(err, wallet.ErrAgentRecordNotFound) {
-		return didcomm.Pair{}, false, nil
-	}
-	if err != nil {
-		return didcomm.Pair{}, false, err
-	}
-	if rec.MyDID == "" && rec.TheirDID == "" {
-		return didcomm.Pair{}, false, nil
-	}
-	return didcomm.Pair{MyDID: rec.MyDID, TheirDID: rec.TheirDID}, true, nil
+	return recordThread(piid, a.loadRequest, func(r *requestRecord) (string, string) { return r.MyDID, r.TheirDID })
 }

@@ -1,20 +1,11 @@
 package agent
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/hyperledger/aries-framework-go/pkg/crypto/primitive/bbs12381g2pub"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/jsonld"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/proof"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/signer"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite"
-	"github.com/hyperledger/aries-framework-go/pkg/doc/signature/suite/bbsblssignature2020"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skillpass/skillpass/did"
@@ -53,7 +44,7 @@ func waitRequest(t testing.TB, a *Agent, piid string) *Request {
 // domain.
 func verifyPresentation(t testing.TB, raw []byte, challenge, domain string) *verify.Result {
 	t.Helper()
-	v, err := verify.New(verify.Options{Challenge: challenge, Domain: domain, Loader: testLoader(t)})
+	v, err := verify.New(verify.Options{Challenge: challenge, Domain: domain, Loader: controltest.Loader(t)})
 	require.NoError(t, err)
 	res, err := v.Verify(context.Background(), raw)
 	require.NoError(t, err)
@@ -173,44 +164,18 @@ func TestShareRefusals(t *testing.T) {
 	require.ErrorIs(t, err, ErrNoRequest)
 }
 
-// bbsKey is a BLS12-381 G2 issuer key that signs BbsBlsSignature2020.
-type bbsKey struct {
-	priv []byte
-	did  string
-}
-
-func (k bbsKey) Sign(data []byte) ([]byte, error) {
-	var msgs [][]byte
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.TrimSpace(line) != "" {
-			msgs = append(msgs, []byte(line))
-		}
-	}
-	return bbs12381g2pub.New().Sign(msgs, k.priv)
-}
-
-func (k bbsKey) Alg() string { return "" }
-
 // importBBSBadge signs a BBS+ Open Badge about the learner's did:key and
 // imports it; it returns the record id.
 func importBBSBadge(t testing.TB, l *learner) string {
 	t.Helper()
-	pub, priv, err := bbs12381g2pub.GenerateKeyPair(sha256.New, bytes.Repeat([]byte{7}, 32))
-	require.NoError(t, err)
-	pubRaw, err := pub.Marshal()
-	require.NoError(t, err)
-	privRaw, err := priv.Marshal()
-	require.NoError(t, err)
-	d, err := did.NewKey(did.BLS12381G2, pubRaw)
-	require.NoError(t, err)
-	key := bbsKey{priv: privRaw, did: d}
+	issuer := controltest.NewBBSIssuer(t, 7)
 	me, err := l.w.Identity(did.Ed25519)
 	require.NoError(t, err)
 	vc := map[string]any{
 		"@context":     []any{ctxVC1, ctxOB30, "https://w3id.org/security/bbs/v1"},
 		"id":           "urn:uuid:5d0c3b1e-2f4a-4c8e-9b7d-6a1e0f2c3d4b",
 		"type":         []any{"VerifiableCredential", "OpenBadgeCredential"},
-		"issuer":       d,
+		"issuer":       issuer.DID,
 		"issuanceDate": "2025-09-01T09:00:00Z",
 		"name":         "Forklift Safety Badge",
 		"credentialSubject": map[string]any{
@@ -226,17 +191,7 @@ func importBBSBadge(t testing.TB, l *learner) string {
 			"licenseNumber": "FL-2025-0099",
 		},
 	}
-	raw, err := json.Marshal(vc)
-	require.NoError(t, err)
-	created := time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC)
-	unlock := verify.LockBBS()
-	signed, err := signer.New(bbsblssignature2020.New(suite.WithSigner(key))).Sign(&signer.Context{
-		SignatureType: "BbsBlsSignature2020", SignatureRepresentation: proof.SignatureProofValue,
-		Created: &created, VerificationMethod: d + "#" + strings.TrimPrefix(d, "did:key:"), Purpose: "assertionMethod",
-	}, raw, jsonld.WithDocumentLoader(testLoader(t)))
-	unlock()
-	require.NoError(t, err)
-	res, err := l.w.Import(context.Background(), "bbs.json", signed)
+	res, err := l.w.Import(context.Background(), "bbs.json", issuer.Sign(t, vc))
 	require.NoError(t, err)
 	require.Len(t, res, 1)
 	require.Nil(t, res[0].Rejected)

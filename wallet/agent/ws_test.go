@@ -3,8 +3,6 @@ package agent
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,8 +11,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
-	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skillpass/skillpass/wallet/didcomm"
@@ -93,29 +89,6 @@ func (b *wsBridge) serve(w http.ResponseWriter, r *http.Request) {
 	b.forwarded++
 	b.mu.Unlock()
 	_ = c.Close(websocket.StatusNormalClosure, "")
-}
-
-// invitationAt is the issuer's invitation with its service endpoint
-// rewritten to ep, as a link.
-func (is *issuer) invitationAt(t testing.TB, ep string) (id string, link []byte) {
-	t.Helper()
-	inv, err := is.oob.CreateInvitation(nil,
-		outofband.WithLabel(issuerName),
-		outofband.WithHandshakeProtocols(didexsvc.PIURI))
-	require.NoError(t, err)
-	raw, err := json.Marshal(inv)
-	require.NoError(t, err)
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(raw, &m))
-	services, _ := m["services"].([]any)
-	require.Len(t, services, 1)
-	svc, ok := services[0].(map[string]any)
-	require.True(t, ok, "the issuer's invitation has an inline service: %s", raw)
-	require.Contains(t, svc, "serviceEndpoint")
-	svc["serviceEndpoint"] = ep
-	raw, err = json.Marshal(m)
-	require.NoError(t, err)
-	return inv.ID, []byte("https://issuer.example/invite?oob=" + base64.RawURLEncoding.EncodeToString(raw))
 }
 
 // TestReceiveOverWebSocket connects a learner to an issuer reachable only

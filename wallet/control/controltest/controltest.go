@@ -1,7 +1,8 @@
 // Package controltest holds the other sides of DIDComm exchanges for tests
-// of the control socket and the command line: a verifier that sends
-// present-proof 2.0 requests and a mediator, both plain aries agents with
-// in-memory stores on 127.0.0.1. It is for tests only.
+// of the agent, the control socket and the command line: a verifier that
+// sends present-proof 2.0 requests and a mediator, both plain aries agents
+// with in-memory stores on 127.0.0.1, and an issuer of BBS+ signed
+// credentials. It is for tests only.
 package controltest
 
 import (
@@ -23,6 +24,7 @@ import (
 	"github.com/hyperledger/aries-framework-go/pkg/client/outofband"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/common/service"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/dispatcher"
+	anoncrypt "github.com/hyperledger/aries-framework-go/pkg/didcomm/packer/legacy/anoncrypt"
 	"github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/decorator"
 	didexsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/didexchange"
 	mediatorsvc "github.com/hyperledger/aries-framework-go/pkg/didcomm/protocol/mediator"
@@ -33,6 +35,7 @@ import (
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries"
 	"github.com/hyperledger/aries-framework-go/pkg/framework/aries/api"
 	ariesctx "github.com/hyperledger/aries-framework-go/pkg/framework/context"
+	"github.com/hyperledger/aries-framework-go/pkg/vdr/fingerprint"
 	"github.com/hyperledger/aries-framework-go/spi/storage"
 	"github.com/stretchr/testify/require"
 
@@ -58,7 +61,9 @@ var (
 	loaderErr  error
 )
 
-func loader(t testing.TB) *ld.Loader {
+// Loader returns the one JSON-LD loader (the embedded contexts only) that
+// every agent of the test binary shares.
+func Loader(t testing.TB) *ld.Loader {
 	t.Helper()
 	loaderOnce.Do(func() { loaderVal, loaderErr = ld.NewLoader() })
 	require.NoError(t, loaderErr)
@@ -100,7 +105,7 @@ func NewVerifier(t testing.TB) *Verifier {
 		aries.WithProtocolStateStoreProvider(mem.NewProvider()),
 		aries.WithInboundTransport(in),
 		aries.WithOutboundTransports(out),
-		aries.WithJSONLDDocumentLoader(loader(t)),
+		aries.WithJSONLDDocumentLoader(Loader(t)),
 		aries.WithProtocols(api.ProtocolSvcCreator{
 			Create: func(api.Provider) (dispatcher.ProtocolService, error) { return &presentproof.Service{}, nil },
 			Init: func(svc dispatcher.ProtocolService, prv api.Provider) error {
@@ -352,7 +357,7 @@ func NewMediator(t testing.TB) *Mediator {
 		aries.WithProtocolStateStoreProvider(mem.NewProvider()),
 		aries.WithInboundTransport(m.in),
 		aries.WithOutboundTransports(out),
-		aries.WithJSONLDDocumentLoader(loader(t)),
+		aries.WithJSONLDDocumentLoader(Loader(t)),
 	)
 	require.NoError(t, err)
 	m.ctx, err = m.fw.Context()
@@ -361,12 +366,11 @@ func NewMediator(t testing.TB) *Mediator {
 	require.NoError(t, err)
 	m.didex, err = didexchange.New(m.ctx)
 	require.NoError(t, err)
-	didex := m.didex
 	route, err := mediatorclient.New(m.ctx)
 	require.NoError(t, err)
 	didActs := make(chan service.DIDCommAction, 8)
 	routeActs := make(chan service.DIDCommAction, 8)
-	require.NoError(t, didex.RegisterActionEvent(didActs))
+	require.NoError(t, m.didex.RegisterActionEvent(didActs))
 	require.NoError(t, route.RegisterActionEvent(routeActs))
 	m.wg.Add(1)
 	go func() {
@@ -405,16 +409,23 @@ func (m *Mediator) Invitation(t testing.TB) []byte {
 	return []byte("https://mediator.example/?oob=" + base64.RawURLEncoding.EncodeToString(raw))
 }
 
-// Queued returns how many messages the mediator holds for its only
-// client (the learner connected to it).
-func (m *Mediator) Queued(t testing.TB) int {
+// client returns the DID of the mediator's only client (the learner
+// connected to it) there.
+func (m *Mediator) client(t testing.TB) string {
 	t.Helper()
 	conns, err := m.didex.QueryConnections(&didexchange.QueryConnectionsParams{})
 	require.NoError(t, err)
 	require.Len(t, conns, 1)
+	return conns[0].TheirDID
+}
+
+// Queued returns how many messages the mediator holds for its only
+// client (the learner connected to it).
+func (m *Mediator) Queued(t testing.TB) int {
+	t.Helper()
 	st, err := m.store.OpenStore(messagepickup.Namespace)
 	require.NoError(t, err)
-	raw, err := st.Get(conns[0].TheirDID)
+	raw, err := st.Get(m.client(t))
 	if errors.Is(err, storage.ErrDataNotFound) {
 		return 0
 	}
@@ -424,6 +435,27 @@ func (m *Mediator) Queued(t testing.TB) int {
 	}
 	require.NoError(t, json.Unmarshal(raw, &box))
 	return box.Count
+}
+
+// QueueAnonymous packs msg anonymously (legacy anoncrypt) for the first
+// DIDComm recipient key of the mediator's only client and queues it for
+// that client's next pickup, as anyone who knows the client's key could
+// have the mediator do.
+func (m *Mediator) QueueAnonymous(t testing.TB, msg []byte) {
+	t.Helper()
+	theirDID := m.client(t)
+	dest, err := service.GetDestination(theirDID, m.ctx.VDRegistry())
+	require.NoError(t, err)
+	require.NotEmpty(t, dest.RecipientKeys)
+	key, err := fingerprint.PubKeyFromDIDKey(dest.RecipientKeys[0])
+	require.NoError(t, err)
+	env, err := anoncrypt.New(m.ctx).Pack("", msg, nil, [][]byte{key})
+	require.NoError(t, err)
+	mp, err := m.ctx.Service(messagepickup.MessagePickup)
+	require.NoError(t, err)
+	pickup, ok := mp.(messagepickup.ProtocolService)
+	require.True(t, ok, "aries' message pickup service is a messagepickup.ProtocolService")
+	require.NoError(t, pickup.AddMessage(env, theirDID))
 }
 
 // Context returns a context for one exchange in a test (30 s).
