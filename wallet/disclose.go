@@ -103,6 +103,13 @@ func planDisclosure(vc map[string]any, paths []string) (*disclosure, error) {
 			if n.whole {
 				break
 			}
+			// An object's id and type are shown with it anyway: a path to
+			// them chooses the object's node only (framing them as values
+			// of their own would replace the type the frame matches on,
+			// and the derived proof would not verify).
+			if i == len(segs)-1 && (s == "id" || s == "type") {
+				break
+			}
 			k := n.kids[s]
 			if k == nil {
 				k = &discloseNode{kids: map[string]*discloseNode{}}
