@@ -84,6 +84,12 @@ func RecordID(raw []byte) string {
 // with their verdict. The error is for a file that holds no credential at all.
 // Every outcome, a failure included, goes into the activity log.
 func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]ImportResult, error) {
+	return w.importUsing(ctx, w.verifier, name, data)
+}
+
+// importUsing is Import with the verifier v (ImportWith passes one made for
+// its CheckOptions).
+func (w *Wallet) importUsing(ctx context.Context, v *verify.Verifier, name string, data []byte) ([]ImportResult, error) {
 	release, err := w.use()
 	if err != nil {
 		return nil, err
@@ -97,7 +103,7 @@ func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]Import
 	}
 	out := make([]ImportResult, 0, len(items))
 	for _, it := range items {
-		r, err := w.importOne(ctx, name, it)
+		r, err := w.importOne(ctx, v, name, it)
 		if err != nil {
 			return out, fmt.Errorf("import %s: %w", name, err)
 		}
@@ -106,13 +112,13 @@ func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]Import
 	return out, nil
 }
 
-func (w *Wallet) importOne(ctx context.Context, name string, it importer.Item) (ImportResult, error) {
+func (w *Wallet) importOne(ctx context.Context, v *verify.Verifier, name string, it importer.Item) (ImportResult, error) {
 	res := ImportResult{Source: name, Index: it.Index, ID: RecordID(it.Raw)}
 	vc, err := credentialJSON(it.Raw)
 	if err == nil {
 		res.Summary = summarise(vc)
 	}
-	vr, err := w.verifier.Verify(ctx, it.Raw)
+	vr, err := v.Verify(ctx, it.Raw)
 	if err != nil {
 		res.Rejected = &Rejection{Reason: err.Error(), Hint: "only W3C Verifiable Credentials (JSON-LD or VC-JWT) can be imported"}
 		e := credentialEntry(ActionImport, OutcomeRejected, res, it.Raw)
@@ -360,29 +366,15 @@ func (w *Wallet) get(id string) (*Record, error) {
 }
 
 // Reverify verifies a stored credential again (dates and status change over
-// time) and keeps the new verdict.
+// time) with the wallet's own verifier and keeps the new verdict; see
+// ReverifyWith for what is kept when nothing could be checked and what the
+// activity log records (here only a changed verdict).
 func (w *Wallet) Reverify(ctx context.Context, id string) (*Record, error) {
-	release, err := w.use()
+	rc, err := w.reverify(ctx, w.verifier, id, false)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	rec, err := w.get(id)
-	if err != nil {
-		return nil, err
-	}
-	vr, err := w.verifier.Verify(ctxOrBackground(ctx), []byte(rec.Raw))
-	if err != nil {
-		return nil, fmt.Errorf("verify %s: %w", rec.ID, err)
-	}
-	rec.Result = *vr
-	setChecks(&rec.Summary, vr)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if err := w.put(rec, nil); err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return rc.Record, nil
 }
 
 // Delete removes a credential from the wallet and records the deletion in
