@@ -49,13 +49,49 @@ import (
 // urn:uuid id, so two presentations of the same credentials, even made in
 // the same second with the same challenge, carry different holder
 // signatures.
+//
+// Presentation Exchange: a request may carry a Submission (the DIF
+// Presentation Exchange presentation_submission, mapping each input
+// descriptor of a verifier's presentation definition to one credential of
+// the presentation). It is put into the presentation before the holder
+// signs, so the holder's proof covers it: the presentation then also has
+// the type PresentationSubmission and the submission context
+// (https://identity.foundation/presentation-exchange/submission/v1, one of
+// aries' embedded contexts), under which presentation_submission is a JSON
+// literal (@json) whose canonical JSON is signed. This is the form the
+// Presentation Exchange specification shows for a Verifiable Presentation
+// and the one aries' PresentationDefinition.Match requires. A request
+// without a Submission makes exactly the presentation it made before
+// submissions existed (same context, type and properties), so QR codes of
+// such presentations do not grow.
 
 // Context URLs a presentation is made with.
 const (
 	contextV2 = "https://www.w3.org/ns/credentials/v2"
 	contextV1 = "https://www.w3.org/2018/credentials/v1"
 	contextDI = "https://w3id.org/security/data-integrity/v2"
+	// contextPE is the DIF Presentation Exchange submission context: it
+	// defines the type PresentationSubmission and, under it,
+	// presentation_submission as a JSON literal.
+	contextPE = "https://identity.foundation/presentation-exchange/submission/v1"
 )
+
+// typeSubmission is the presentation type that goes with contextPE.
+const typeSubmission = "PresentationSubmission"
+
+// Presentation Exchange Claim Format Designations a submission's
+// descriptor map may give for the credentials the wallet presents.
+const (
+	// FormatLDPVC is a JSON-LD credential with a linked data or Data
+	// Integrity proof ("ldp_vc").
+	FormatLDPVC = "ldp_vc"
+	// FormatJWTVC is a VC-JWT credential ("jwt_vc"); in the presentation it
+	// is carried as a VC 2.0 EnvelopedVerifiableCredential.
+	FormatJWTVC = "jwt_vc"
+)
+
+// maxDescriptorMap bounds the entries of a submission's descriptor map.
+const maxDescriptorMap = 64
 
 // Data model versions a presentation can be made in.
 const (
@@ -126,6 +162,42 @@ type PresentRequest struct {
 	// DefaultPresentationTTL from now (use a later date for a printed CV
 	// code).
 	Expires time.Time
+	// Submission, when set, is put into the presentation as its
+	// Presentation Exchange presentation_submission before the holder
+	// signs (see Submission for what it must hold). Nil makes a
+	// presentation without one, as for a QR code.
+	Submission *Submission
+}
+
+// Submission is a DIF Presentation Exchange presentation_submission: it
+// tells a verifier which credential of the presentation answers which
+// input descriptor of its presentation definition. Present checks it
+// against the credentials chosen and refuses (ErrBadRequest) one that does
+// not fit them.
+type Submission struct {
+	// ID identifies the submission; empty gets a fresh urn:uuid.
+	ID string `json:"id"`
+	// DefinitionID is the id of the presentation definition answered
+	// (required).
+	DefinitionID string `json:"definition_id"`
+	// DescriptorMap has one entry per input descriptor answered (at least
+	// one, at most 64, each descriptor once).
+	DescriptorMap []DescriptorMapping `json:"descriptor_map"`
+}
+
+// DescriptorMapping maps one input descriptor to one credential of the
+// presentation.
+type DescriptorMapping struct {
+	// ID is the input descriptor's id (required).
+	ID string `json:"id"`
+	// Format is the credential's Claim Format Designation: FormatLDPVC
+	// ("ldp_vc"; "ldp" and "di_vc" are taken too) for a JSON-LD
+	// credential, FormatJWTVC ("jwt_vc"; or "jwt_vc_json") for a VC-JWT.
+	Format string `json:"format"`
+	// Path is the JSONPath of the credential in the presentation:
+	// "$.verifiableCredential[i]", i being the credential's position in
+	// PresentRequest.Credentials (from 0). No other form is taken.
+	Path string `json:"path"`
 }
 
 // Choose returns a request for whole credentials by id.
@@ -178,6 +250,9 @@ type Presentation struct {
 	Created time.Time
 	// Preview is what it discloses, to whom, until when.
 	Preview Preview
+	// Submission is the presentation_submission the presentation carries
+	// (with its id filled in), nil when it carries none.
+	Submission *Submission
 }
 
 // planned is one chosen credential, read and judged.
@@ -275,6 +350,15 @@ func (w *Wallet) Present(ctx context.Context, req PresentRequest) (*Presentation
 		"holder":               ident.DID,
 		"verifiableCredential": members,
 	}
+	var sub *Submission
+	if req.Submission != nil {
+		if sub, err = withSubmissionID(req.Submission); err != nil {
+			return nil, fmt.Errorf("present: %w", err)
+		}
+		vp["@context"] = append(vp["@context"].([]any), contextPE)
+		vp["type"] = []any{"VerifiablePresentation", typeSubmission}
+		vp["presentation_submission"] = sub.jsonValue()
+	}
 	created := w.now().UTC().Truncate(time.Second)
 	opts := dataintegrity.ProofOptions{
 		VerificationMethod: keyMethod(ident.DID),
@@ -303,7 +387,112 @@ func (w *Wallet) Present(ctx context.Context, req PresentRequest) (*Presentation
 	if err := w.logPresentation(id, created, pv); err != nil {
 		return nil, fmt.Errorf("present: record in the activity log: %w", err)
 	}
-	return &Presentation{ID: id, JSON: out, Created: created, Preview: *pv}, nil
+	return &Presentation{ID: id, JSON: out, Created: created, Preview: *pv, Submission: sub}, nil
+}
+
+// withSubmissionID returns a copy of s with its id set (a fresh urn:uuid
+// when empty).
+func withSubmissionID(s *Submission) (*Submission, error) {
+	c := *s
+	c.DescriptorMap = slices.Clone(s.DescriptorMap)
+	if c.ID == "" {
+		id, err := newUUID()
+		if err != nil {
+			return nil, fmt.Errorf("submission id: %w", err)
+		}
+		c.ID = id
+	}
+	return &c, nil
+}
+
+// jsonValue is s as decoded JSON (maps and lists), the form the JSON-LD
+// processor signs.
+func (s *Submission) jsonValue() map[string]any {
+	entries := make([]any, len(s.DescriptorMap))
+	for i, d := range s.DescriptorMap {
+		entries[i] = map[string]any{"id": d.ID, "format": d.Format, "path": d.Path}
+	}
+	return map[string]any{"id": s.ID, "definition_id": s.DefinitionID, "descriptor_map": entries}
+}
+
+// checkSubmission refuses a submission that does not fit the planned
+// credentials: every field is required (the id may be empty), text is
+// bounded and printable, each descriptor is mapped once, every path is
+// $.verifiableCredential[i] of a chosen credential, and every format names
+// that credential's kind.
+func checkSubmission(s *Submission, plan []planned) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("present: %w: presentation_submission: %s", ErrBadRequest, fmt.Sprintf(format, args...))
+	}
+	if s.ID != "" {
+		if err := checkRequestText("submission id", s.ID); err != nil {
+			return err
+		}
+	}
+	if s.DefinitionID == "" {
+		return bad("no definition_id")
+	}
+	if err := checkRequestText("submission definition_id", s.DefinitionID); err != nil {
+		return err
+	}
+	switch n := len(s.DescriptorMap); {
+	case n == 0:
+		return bad("the descriptor_map is empty")
+	case n > maxDescriptorMap:
+		return bad("the descriptor_map has %d entries (at most %d)", n, maxDescriptorMap)
+	}
+	seen := map[string]bool{}
+	for i, d := range s.DescriptorMap {
+		if d.ID == "" {
+			return bad("descriptor_map entry %d has no id", i+1)
+		}
+		if err := checkRequestText("descriptor id", d.ID); err != nil {
+			return err
+		}
+		if seen[d.ID] {
+			return bad("input descriptor %q is mapped twice", d.ID)
+		}
+		seen[d.ID] = true
+		at, ok := credentialIndex(d.Path)
+		if !ok {
+			return bad("descriptor %q: path %q is not $.verifiableCredential[i]", d.ID, d.Path)
+		}
+		if at >= len(plan) {
+			return bad("descriptor %q: path %q points past the %d credentials chosen", d.ID, d.Path, len(plan))
+		}
+		var formats []string
+		if plan[at].shown.Format == "jwt" {
+			formats = []string{FormatJWTVC, "jwt_vc_json"}
+		} else {
+			formats = []string{FormatLDPVC, "ldp", "di_vc"}
+		}
+		if !slices.Contains(formats, d.Format) {
+			return bad("descriptor %q: format %q does not fit credential %s (%s)", d.ID, d.Format, plan[at].rec.ID, strings.Join(formats, ", "))
+		}
+	}
+	return nil
+}
+
+// credentialIndex reads a path of the form $.verifiableCredential[i]
+// (decimal digits, no leading zero).
+func credentialIndex(path string) (int, bool) {
+	const prefix = "$.verifiableCredential["
+	digits, ok := strings.CutPrefix(path, prefix)
+	if !ok {
+		return 0, false
+	}
+	digits, ok = strings.CutSuffix(digits, "]")
+	if !ok || digits == "" || len(digits) > 4 || (len(digits) > 1 && digits[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, true
 }
 
 // planPresentation reads and judges the chosen credentials and settles the
@@ -357,6 +546,11 @@ func (w *Wallet) planPresentation(req PresentRequest) (*Preview, []planned, erro
 			model = VCDM2
 		}
 		shown[i] = p.shown
+	}
+	if req.Submission != nil {
+		if err := checkSubmission(req.Submission, plan); err != nil {
+			return nil, nil, err
+		}
 	}
 	pv := &Preview{
 		Holder: ident.DID, Domain: req.Domain, Challenge: req.Challenge,

@@ -34,11 +34,17 @@ import (
 // refused for a descriptor that requires limited disclosure. DeclineRequest
 // tells the verifier (problem report "rejected" with the learner's reason).
 //
-// The presentation is sent as it is signed: it does not carry a
-// presentation_submission (wallet.Present signs exactly what it builds, and
-// a property added after signing would not be covered by the holder's
-// proof), so a verifier maps its descriptors to the credentials itself, by
-// the same definition.
+// The presentation carries a Presentation Exchange presentation_submission
+// built from the same matching: one descriptor_map entry per input
+// descriptor answered, with the path $.verifiableCredential[i] of the
+// credential that answers it (several descriptors may share one) and the
+// format ldp_vc (jwt_vc for a VC-JWT, which travels enveloped). The wallet
+// puts it into the presentation before the learner's key signs
+// (wallet.PresentRequest.Submission), so the holder's proof covers it and a
+// verifier following Presentation Exchange (aries'
+// PresentationDefinition.Match among them) can rely on it. A definition
+// without an id gets a presentation without a submission (the submission
+// must name the definition it answers).
 //
 // Like issue-credential, the service is our own instance with no
 // middleware (aries' default one for verifiers parses presentations with
@@ -373,6 +379,7 @@ type candidate struct {
 	sum wallet.Summary
 	vc  map[string]any
 	bbs bool
+	jwt bool // a VC-JWT (else JSON-LD)
 }
 
 // candidates reads the wallet's credentials for matching (a VC-JWT by its
@@ -398,7 +405,8 @@ func (a *Agent) candidates() ([]candidate, error) {
 				bbs = true
 			}
 		}
-		out = append(out, candidate{sum: s, vc: vc, bbs: bbs})
+		jwt := !strings.HasPrefix(strings.TrimSpace(rec.Raw), "{")
+		out = append(out, candidate{sum: s, vc: vc, bbs: bbs, jwt: jwt})
 	}
 	return out, nil
 }
@@ -513,16 +521,30 @@ func rules(def *pexDefinition) []string {
 	return out
 }
 
+// answered is one input descriptor answered, by the position of its
+// credential among the wallet's choices (and so in the presentation).
+type answered struct {
+	descriptor string
+	choice     int
+}
+
 // answerPlan works out which descriptors to answer with which credential,
 // and the wallet's choices for them.
 func answerPlan(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choice, error) {
+	choices, _, err := planAnswer(req, def, sel)
+	return choices, err
+}
+
+// planAnswer is answerPlan that also says which choice answers which
+// descriptor, in the order the descriptors were answered.
+func planAnswer(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choice, []answered, error) {
 	byID := map[string]*Descriptor{}
 	for i := range req.Descriptors {
 		byID[req.Descriptors[i].ID] = &req.Descriptors[i]
 	}
 	for id := range sel {
 		if byID[id] == nil {
-			return nil, fmt.Errorf("%w: the request has no input descriptor %q", ErrCannotAnswer, id)
+			return nil, nil, fmt.Errorf("%w: the request has no input descriptor %q", ErrCannotAnswer, id)
 		}
 	}
 	// pick returns the credential for descriptor d: the selected one
@@ -576,13 +598,13 @@ func answerPlan(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choic
 	if len(def.SubmissionRequirements) == 0 {
 		for i := range req.Descriptors {
 			if err := add(&req.Descriptors[i]); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	for _, r := range def.SubmissionRequirements {
 		if len(r.FromNested) > 0 {
-			return nil, fmt.Errorf("%w: nested submission requirements are not supported", ErrCannotAnswer)
+			return nil, nil, fmt.Errorf("%w: nested submission requirements are not supported", ErrCannotAnswer)
 		}
 		var group []*Descriptor
 		for i := range def.InputDescriptors {
@@ -595,7 +617,7 @@ func answerPlan(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choic
 		case "all":
 			for _, d := range group {
 				if err := add(d); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 		case "pick":
@@ -615,7 +637,7 @@ func answerPlan(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choic
 			for _, d := range group {
 				if sel[d.ID] != "" || answer[d.ID] != nil {
 					if err := add(d); err != nil {
-						return nil, err
+						return nil, nil, err
 					}
 					n++
 				}
@@ -631,22 +653,23 @@ func answerPlan(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choic
 				}
 			}
 			if n < lo {
-				return nil, fmt.Errorf("%w: %s needs %d, the wallet can answer %d", ErrCannotAnswer, what, lo, n)
+				return nil, nil, fmt.Errorf("%w: %s needs %d, the wallet can answer %d", ErrCannotAnswer, what, lo, n)
 			}
 			if n > hi {
-				return nil, fmt.Errorf("%w: %s takes at most %d, %d were chosen", ErrCannotAnswer, what, hi, n)
+				return nil, nil, fmt.Errorf("%w: %s takes at most %d, %d were chosen", ErrCannotAnswer, what, hi, n)
 			}
 		default:
-			return nil, fmt.Errorf("%w: submission rule %q is not supported", ErrCannotAnswer, r.Rule)
+			return nil, nil, fmt.Errorf("%w: submission rule %q is not supported", ErrCannotAnswer, r.Rule)
 		}
 	}
 	if len(order) == 0 {
-		return nil, fmt.Errorf("%w: nothing is asked", ErrCannotAnswer)
+		return nil, nil, fmt.Errorf("%w: nothing is asked", ErrCannotAnswer)
 	}
 	// One choice per credential: the fields of every descriptor it
 	// answers; shown whole when any of them does not limit disclosure.
 	idx := map[string]int{}
 	var choices []wallet.Choice
+	var answers []answered
 	whole := map[string]bool{}
 	for _, id := range order {
 		d, m := byID[id], answer[id]
@@ -656,9 +679,10 @@ func answerPlan(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choic
 			idx[m.CredentialID] = i
 			choices = append(choices, wallet.Choice{ID: m.CredentialID})
 		}
+		answers = append(answers, answered{descriptor: id, choice: i})
 		if !m.Selective || len(m.Claims) == 0 {
 			if d.LimitDisclosure == "required" && m.Selective {
-				return nil, fmt.Errorf("%w: %q limits disclosure but names no field to show", ErrCannotAnswer, orDefault(d.Name, d.ID))
+				return nil, nil, fmt.Errorf("%w: %q limits disclosure but names no field to show", ErrCannotAnswer, orDefault(d.Name, d.ID))
 			}
 			whole[m.CredentialID] = true
 			continue
@@ -674,7 +698,31 @@ func answerPlan(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choic
 			choices[i].Disclose = nil
 		}
 	}
-	return choices, nil
+	return choices, answers, nil
+}
+
+// submission is the presentation_submission for a presentation of choices
+// answering def as answers say; nil when the definition has no id to name.
+// creds says which credentials are VC-JWTs.
+func submission(def *pexDefinition, choices []wallet.Choice, answers []answered, creds []candidate) *wallet.Submission {
+	if def.ID == "" {
+		return nil
+	}
+	jwt := map[string]bool{}
+	for _, c := range creds {
+		jwt[c.sum.ID] = c.jwt
+	}
+	sub := &wallet.Submission{DefinitionID: def.ID}
+	for _, an := range answers {
+		format := wallet.FormatLDPVC
+		if jwt[choices[an.choice].ID] {
+			format = wallet.FormatJWTVC
+		}
+		sub.DescriptorMap = append(sub.DescriptorMap, wallet.DescriptorMapping{
+			ID: an.descriptor, Format: format, Path: fmt.Sprintf("$.verifiableCredential[%d]", an.choice),
+		})
+	}
+	return sub
 }
 
 // Share answers request id with a presentation of the chosen credentials
@@ -750,12 +798,13 @@ func (a *Agent) answer(ctx context.Context, rec *requestRecord, sel Selection) (
 	if err != nil {
 		return nil, "", err
 	}
-	choices, err := answerPlan(view, def, sel)
+	choices, answers, err := planAnswer(view, def, sel)
 	if err != nil {
 		return nil, "", err
 	}
 	pres, err := a.w.Present(ctx, wallet.PresentRequest{
 		Credentials: choices, Challenge: rec.Challenge, Domain: rec.Domain,
+		Submission: submission(def, choices, answers, creds),
 	})
 	if errors.Is(err, wallet.ErrWholeOnly) {
 		return nil, "", fmt.Errorf("%w: %w", ErrCannotAnswer, err)
