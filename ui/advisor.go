@@ -220,11 +220,11 @@ func (s *AdvisorScreen) show(sp *wallet.SharedPassport, err error) {
 	if len(sp.Passport.Skills) == 0 {
 		s.skills.Add(wrapped(lang.L("No skill counts from this file.")))
 	}
-	category := ""
-	for _, sk := range sp.Passport.Skills {
-		if sk.CategoryLabel != category {
-			category = sk.CategoryLabel
-			s.skills.Add(widget.NewLabelWithStyle(category, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	var category passport.Category
+	for i, sk := range sp.Passport.Skills {
+		if i == 0 || sk.Category != category {
+			category = sk.Category
+			s.skills.Add(widget.NewLabelWithStyle(categoryLabel(category), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		}
 		s.skills.Add(wrapped(SkillLine(sk)))
 	}
@@ -353,24 +353,13 @@ func (s *AdvisorScreen) onRole() {
 	s.setRole(&role, fr.Framework)
 }
 
-func (s *AdvisorScreen) onRoleFileDialog() {
-	s.app.touch()
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		s.UseRoleFile(path)
-	}, s.app.window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Show()
-}
+// onRoleFileDialog asks for a role file and compares with it.
+func (s *AdvisorScreen) onRoleFileDialog() { s.app.showRoleFileDialog(s.UseRoleFile) }
 
 // UseRoleFile reads a role profile (JSON, see passport.ParseRole) and shows
 // the file again against it.
 func (s *AdvisorScreen) UseRoleFile(path string) {
-	data, err := readLimited(path, 4<<20)
+	data, err := readLimited(path, maxRoleFile)
 	var role passport.Role
 	if err == nil {
 		role, err = passport.ParseRole(bytes.NewReader(data))

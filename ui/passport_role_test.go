@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/require"
 
 	"github.com/skillpass/skillpass/wallet"
@@ -111,4 +112,22 @@ func TestPassportHomeFrameworkRole(t *testing.T) {
 	require.Contains(t, s.Lines(), "• Negotiation: missing")
 	require.Equal(t, opt, s.RoleSelect().Selected)
 	require.Equal(t, "framework:TestFw:TL-1", a.Preferences().String(prefHomeRole))
+}
+
+// TestRoleFileDialogBothScreens: "Open a role file…" on the passport home
+// and in advisor mode opens the (shared) file dialog over the window.
+func TestRoleFileDialogBothScreens(t *testing.T) {
+	_, ap := openApp(t)
+	overlays := ap.Window().Canvas().Overlays()
+	for o := overlays.Top(); o != nil; o = overlays.Top() {
+		overlays.Remove(o)
+	}
+	ap.Passport().RoleSelect().OnChanged("Open a role file…") // as a tap does; see TestPassportHomeRoleFile
+	require.NotNil(t, overlays.Top(), "the passport home opens a file dialog")
+	require.Empty(t, ap.Passport().RoleSelect().Selected, "no role until a file is chosen")
+	overlays.Remove(overlays.Top())
+	ap.SelectTab(TabAdvisor)
+	test.Tap(ap.Advisor().roleFileB)
+	require.NotNil(t, overlays.Top(), "advisor mode opens a file dialog")
+	overlays.Remove(overlays.Top())
 }
