@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/skillpass/skillpass/did"
 	"github.com/skillpass/skillpass/passport"
 	"github.com/skillpass/skillpass/wallet"
 )
@@ -110,6 +111,11 @@ type App struct {
 	// Invitation, when set, is an invitation the app connects to as soon as
 	// its agent runs (`make demo` passes the demo issuer's).
 	Invitation []byte
+	// Fetcher answers the https requests of the checks the learner asks for
+	// on the credentials screen (did:web keys, status lists, hosted Open
+	// Badges 2.0 badges), each after a confirmation; nil means the app
+	// offers no such checks. cmd/skillpass sets did.HTTPFetcher.
+	Fetcher did.Fetcher
 
 	vault       Vault
 	idle        *wallet.IdleLocker

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/skillpass/skillpass/passport"
 	"github.com/skillpass/skillpass/wallet"
+	"github.com/skillpass/skillpass/wallet/verify"
 )
 
 // selectHint is what the detail pane says before a credential is selected.
@@ -49,10 +48,32 @@ type CredentialsScreen struct {
 	detail   *widget.Label
 	checks   *widget.Label
 	importB  *widget.Button
+	folderB  *widget.Button
+	checkB   *widget.Button
+	fetchB   *widget.Button // "Fetch from issuer…" of the Open Badges 2.0 badge shown
 	progress *widget.ProgressBar
+	cancelB  *widget.Button // cancels the running check
 	content  fyne.CanvasObject
 
+	// shownID is the record the detail pane shows ("" for none).
+	shownID string
+	// cancel stops the running check (UI goroutine only).
+	cancel context.CancelFunc
+	// confirm is the confirmation dialog shown last (tests confirm it), and
+	// confirmMsg its message.
+	confirm    *dialog.ConfirmDialog
+	confirmMsg string
+	// pending are the files of the last import whose Open Badges 2.0 badges
+	// need the learner's consent to be fetched before they can be added.
+	pending []importFile
+	// pendingB is the import report's "Fetch from issuer…" button.
+	pendingB *widget.Button
+
+	// catPending is set while a loadCategories job waits to run.
+	catPending atomic.Bool
+
 	lastReport atomic.Pointer[string]
+	lastCheck  atomic.Pointer[string]
 }
 
 // LastReport returns the text of the last import report.
@@ -80,8 +101,17 @@ func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 		sel.OnChanged = func(string) { a.touch(); s.applyFilter() }
 	}
 	s.importB = widget.NewButton(lang.L("Import credential…"), s.onImportDialog)
+	s.folderB = widget.NewButton(lang.L("Import folder…"), s.onImportFolderDialog)
+	s.checkB = widget.NewButton(lang.L("Check all again…"), s.onCheckAll)
+	s.fetchB = widget.NewButton(lang.L("Fetch from issuer…"), s.onFetchBadge)
+	s.fetchB.Hide()
+	if !s.canCheck() {
+		s.checkB.Disable()
+	}
 	s.progress = widget.NewProgressBar()
 	s.progress.Hide()
+	s.cancelB = widget.NewButton(lang.L("Cancel"), s.onCancelCheck)
+	s.cancelB.Hide()
 	s.list = widget.NewList(
 		func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
@@ -106,11 +136,13 @@ func newCredentialsScreen(a *App, v Vault) *CredentialsScreen {
 	s.checks = widget.NewLabel("")
 	s.checks.Wrapping = fyne.TextWrapWord
 	filters := container.NewGridWithColumns(4, s.sortSel, s.issuerF, s.catF, s.statusF)
-	top := container.NewBorder(nil, container.NewVBox(filters, s.progress), nil, container.NewHBox(s.count, s.importB), s.search)
-	right := container.NewVScroll(container.NewVBox(s.detail, widget.NewSeparator(), s.checks))
+	bar := container.NewBorder(nil, nil, nil, s.cancelB, s.progress)
+	top := container.NewBorder(nil, container.NewVBox(filters, bar), nil, container.NewHBox(s.count, s.importB, s.folderB, s.checkB), s.search)
+	right := container.NewVScroll(container.NewVBox(s.detail, widget.NewSeparator(), s.checks, container.NewHBox(s.fetchB)))
 	split := container.NewHSplit(s.list, right)
 	split.Offset = 0.45
 	s.content = container.NewBorder(top, nil, nil, nil, split)
+	a.window.SetOnDropped(s.onDropped)
 	return s
 }
 
@@ -216,43 +248,63 @@ func (s *CredentialsScreen) refresh() {
 	s.loadCategories()
 }
 
-// loadCategories builds the passport off the UI goroutine to learn which
-// categories each credential counts towards, then offers them in the
-// category filter.
+// loadCategories offers in the category filter the categories of the
+// passport the home screen built (the screens that change credentials
+// refresh the credentials and then the home; building the passport a
+// second time here would double the work of every unlock and import). It
+// runs as a background job that waits until no other job is pending, so
+// that the home's build has finished and shown its passport. One such job
+// at most is pending (two would each wait for the other).
 func (s *CredentialsScreen) loadCategories() {
-	v, now := s.vault, s.app.now
-	s.app.background(func() {
-		p, err := v.Passport(passport.Options{Now: now})
-		if err != nil {
-			return // the filter keeps the categories it had; the home says why
+	if !s.catPending.CompareAndSwap(false, true) {
+		return // the pending one reads the home's newest passport
+	}
+	var try func()
+	try = func() {
+		s.app.jobsMu.Lock()
+		others := s.app.jobCount > 1
+		s.app.jobsMu.Unlock()
+		if others {
+			s.app.background(try) // after the pending jobs (the home's build)
+			return
 		}
-		cats := map[string][]string{}
-		var labels []string
-		for _, sk := range p.Skills() {
-			label := sk.CategoryLabel
-			if label == "" {
-				label = string(sk.Category)
-			}
-			if label == "" {
-				continue
-			}
-			if !slices.Contains(labels, label) {
-				labels = append(labels, label)
-			}
-			for _, e := range sk.Evidence {
-				if !slices.Contains(cats[e.RecordID], label) {
-					cats[e.RecordID] = append(cats[e.RecordID], label)
-				}
-			}
-		}
-		slices.Sort(labels)
+		s.catPending.Store(false)
 		fyne.Do(func() {
-			s.cats = cats
-			if setOptions(s.catF, append([]string{allCategories()}, labels...)) || s.catF.SelectedIndex() > 0 {
-				s.applyFilter() // a chosen category may now hold other rows
+			if s.app.home != nil {
+				s.setCategories(s.app.home.View())
 			}
 		})
-	})
+	}
+	s.app.background(try)
+}
+
+// setCategories learns from the passport v which categories each
+// credential counts towards and offers them in the category filter.
+func (s *CredentialsScreen) setCategories(v passport.View) {
+	cats := map[string][]string{}
+	var labels []string
+	for _, sk := range v.Skills {
+		label := sk.CategoryLabel
+		if label == "" {
+			label = string(sk.Category)
+		}
+		if label == "" {
+			continue
+		}
+		if !slices.Contains(labels, label) {
+			labels = append(labels, label)
+		}
+		for _, e := range sk.Evidence {
+			if !slices.Contains(cats[e.RecordID], label) {
+				cats[e.RecordID] = append(cats[e.RecordID], label)
+			}
+		}
+	}
+	slices.Sort(labels)
+	s.cats = cats
+	if setOptions(s.catF, append([]string{allCategories()}, labels...)) || s.catF.SelectedIndex() > 0 {
+		s.applyFilter() // a chosen category may now hold other rows
+	}
 }
 
 // setOptions replaces sel's options, keeping its choice when it is still
@@ -302,6 +354,9 @@ func (s *CredentialsScreen) applyFilter() {
 	s.count.SetText(lang.L("{{.N}} of {{.All}}", map[string]any{"N": len(s.shown), "All": len(s.all)}))
 	if len(s.all) == 0 {
 		s.detail.SetText(emptyWallet())
+		s.checks.SetText("")
+		s.fetchB.Hide()
+		s.shownID = ""
 	} else if s.detail.Text == emptyWallet() {
 		s.detail.SetText(selectHint())
 	}
@@ -342,6 +397,13 @@ func (s *CredentialsScreen) onSelect(id widget.ListItemID) {
 		dialog.ShowError(err, s.app.window)
 		return
 	}
+	s.showRecord(rec)
+}
+
+// showRecord fills the detail pane with rec and its checks, and offers
+// "Fetch from issuer…" for an Open Badges 2.0 badge.
+func (s *CredentialsScreen) showRecord(rec *wallet.Record) {
+	s.shownID = rec.ID
 	c := rec.Summary
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\n", c.Name)
@@ -369,7 +431,15 @@ func (s *CredentialsScreen) onSelect(id widget.ListItemID) {
 	for _, e := range rec.Result.Errors {
 		fmt.Fprintf(&ch, "  %s\n", e)
 	}
+	if rec.Format == verify.FormatOB2 {
+		ch.WriteString("\n" + lang.L("An Open Badges 2.0 badge is checked by fetching it, or its issuer's key, from the issuer's web site. Use \"Fetch from issuer…\" to check it again there.") + "\n")
+	}
 	s.checks.SetText(ch.String())
+	if rec.Format == verify.FormatOB2 && s.canCheck() {
+		s.fetchB.Show()
+	} else {
+		s.fetchB.Hide()
+	}
 }
 
 func day(s string, zero bool) string {
@@ -377,64 +447,4 @@ func day(s string, zero bool) string {
 		return "—"
 	}
 	return s[:10]
-}
-
-func (s *CredentialsScreen) onImportDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		_ = r.Close()
-		s.ImportFiles([]string{path})
-	}, s.app.window)
-	d.Show()
-}
-
-// ImportFiles imports the files off the UI goroutine, with a progress bar,
-// and reports what was stored and what was rejected (with the reason and a
-// hint).
-func (s *CredentialsScreen) ImportFiles(paths []string) {
-	s.app.touch()
-	s.lastReport.Store(nil)
-	s.importB.Disable()
-	s.progress.SetValue(0)
-	s.progress.Show()
-	s.app.background(func() {
-		var report strings.Builder
-		for i, p := range paths {
-			data, err := os.ReadFile(p)
-			if err == nil {
-				var results []wallet.ImportResult
-				results, err = s.vault.Import(context.Background(), filepath.Base(p), data)
-				for _, r := range results {
-					switch {
-					case r.Rejected != nil:
-						report.WriteString(lang.L("{{.File}}: not added — {{.Reason}}", map[string]any{"File": filepath.Base(p), "Reason": r.Rejected.Reason}) + "\n" + r.Rejected.Hint + "\n")
-					case r.Duplicate:
-						report.WriteString(lang.L("{{.Name}}: already in your wallet", map[string]any{"Name": r.Summary.Name}) + "\n")
-					default:
-						report.WriteString(lang.L("{{.Name}}: added ({{.Verdict}})", map[string]any{"Name": r.Summary.Name, "Verdict": lang.L(r.Summary.Verdict())}) + "\n")
-					}
-				}
-			}
-			if err != nil {
-				fmt.Fprintf(&report, "%s: %v\n", filepath.Base(p), err)
-			}
-			done := float64(i+1) / float64(len(paths))
-			fyne.Do(func() { s.progress.SetValue(done) })
-		}
-		fyne.Do(func() {
-			s.progress.Hide()
-			s.importB.Enable()
-			s.refresh()
-			if s.app.home != nil {
-				s.app.home.refresh()
-			}
-			dialog.ShowInformation(lang.L("Import"), report.String(), s.app.window)
-			// Last, so that whoever waits for the report sees a settled screen.
-			text := report.String()
-			s.lastReport.Store(&text)
-		})
-	})
 }

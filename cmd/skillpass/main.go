@@ -6,13 +6,16 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"github.com/skillpass/skillpass/assets"
+	"github.com/skillpass/skillpass/did"
 	"github.com/skillpass/skillpass/ui"
 	"github.com/skillpass/skillpass/wallet"
 )
@@ -25,8 +28,11 @@ func main() {
 		dir = os.Args[1]
 	}
 	// The desktop app works offline: did:web issuers and status lists are
-	// judged unknown until the learner asks for a check over the network.
+	// judged unknown until the learner asks for a check over the network
+	// (the credentials screen's "Check all again…" and "Fetch from
+	// issuer…", each confirmed first), which goes through Fetcher.
 	ap := ui.New(a, ui.WalletOpener{Options: wallet.Options{}}, dir)
+	ap.Fetcher = did.HTTPFetcher(&http.Client{Timeout: 15 * time.Second})
 	ap.StartAgent = ui.StartWalletAgent
 	ap.Invitation = []byte(os.Getenv("SKILLPASS_DEMO_INVITATION"))
 	ap.Window().ShowAndRun()
