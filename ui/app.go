@@ -48,6 +48,9 @@ type Vault interface {
 	// summary and signed presentation.
 	PreviewPresentation(req wallet.PresentRequest) (*wallet.Preview, error)
 	Present(ctx context.Context, req wallet.PresentRequest) (*wallet.Presentation, error)
+	// Claims lists what of a BBS+ credential can be shown claim by claim
+	// (wallet.ErrWholeOnly for any other credential).
+	Claims(id string) ([]wallet.Claim, error)
 	// Activity is the wallet's activity log (the presentation log reads it).
 	Activity() ([]wallet.Entry, error)
 	// Backup and Restore write and read a backup file.

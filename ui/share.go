@@ -41,17 +41,19 @@ func expiryChoices() []expiryChoice {
 	}
 }
 
-// ShareScreen lets the learner pick verified credentials, shows exactly
-// what a presentation of them would disclose and to whom, and after consent
-// shows the signed presentation as a QR code; below the picker, the log of
-// presentations made.
+// ShareScreen lets the learner pick verified credentials (and, of a BBS+
+// credential, the claims to show), shows exactly what a presentation of
+// them would disclose and keep hidden, and to whom, and after consent
+// shows the signed presentation as a QR code, which can also be saved as a
+// printable sheet; below the picker, the log of presentations made.
 type ShareScreen struct {
 	app   *App
 	vault Vault
 
-	creds     []wallet.Summary // verified credentials, as listed
-	chosen    map[string]bool  // record ids ticked
-	picks     *widget.List     // virtualised: a wallet may hold 10,000
+	creds     []wallet.Summary        // verified credentials, as listed
+	chosen    map[string]bool         // record ids ticked
+	parts     map[string]*claimChoice // by record id, once read
+	picks     *widget.List            // virtualised: a wallet may hold 10,000
 	empty     *widget.Label
 	challenge *widget.Entry
 	domain    *widget.Entry
@@ -70,9 +72,24 @@ type ShareScreen struct {
 	copyB   *widget.Button
 	doneB   *widget.Button
 
-	pickView, consentView, resultView fyne.CanvasObject
-	stage                             *fyne.Container
-	content                           fyne.CanvasObject
+	sheetB    *widget.Button
+	sheetBusy *widget.ProgressBarInfinite
+	sheetMsg  *widget.Label
+
+	// The claim chooser of one credential.
+	claimsFor    string // record id
+	claimsHead   *widget.Label
+	claimsNote   *widget.Label
+	claimsBox    *fyne.Container
+	claimChecks  []*widget.Check // parallel to parts[claimsFor].claims
+	useClaimsB   *widget.Button
+	wholeB       *widget.Button
+	claimsBackB  *widget.Button
+	claimsScroll *container.Scroll
+
+	pickView, consentView, resultView, claimsView fyne.CanvasObject
+	stage                                         *fyne.Container
+	content                                       fyne.CanvasObject
 
 	request wallet.PresentRequest
 	preview *wallet.Preview
@@ -82,15 +99,19 @@ type ShareScreen struct {
 }
 
 func newShareScreen(a *App, v Vault) *ShareScreen {
-	s := &ShareScreen{app: a, vault: v, chosen: map[string]bool{}}
+	s := &ShareScreen{app: a, vault: v, chosen: map[string]bool{}, parts: map[string]*claimChoice{}}
 	s.picks = widget.NewList(
 		func() int { return len(s.creds) },
 		func() fyne.CanvasObject {
 			// An icon and a label, not a Check: the list is the one keyboard
 			// stop (arrows move, Space ticks) and a tap on a row ticks it.
+			// A ticked BBS+ credential gets a button to choose its
+			// claims; any other ticked one says it is shown whole.
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.CheckButtonIcon()), nil, name)
+			choose := widget.NewButton(lang.L("Choose what to show…"), nil)
+			whole := widget.NewLabel(lang.L("whole credential only"))
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.CheckButtonIcon()), container.NewHBox(choose, whole), name)
 		},
 		s.updatePick,
 	)
@@ -143,10 +164,27 @@ func newShareScreen(a *App, v Vault) *ShareScreen {
 	s.qrImage.ScaleMode = canvas.ImageScalePixels
 	s.qrInfo = wrapped("")
 	s.saveB = widget.NewButton(lang.L("Save PNG…"), s.onSaveDialog)
+	s.sheetB = widget.NewButton(lang.L("Save printable sheet (PDF)…"), s.onSheetDialog)
 	s.copyB = widget.NewButton(lang.L("Copy text"), s.onCopy)
 	s.doneB = widget.NewButton(lang.L("Done"), s.onBack)
-	s.resultView = container.NewBorder(nil, container.NewVBox(s.qrInfo, container.NewHBox(s.saveB, s.copyB, s.doneB)), nil, nil,
+	s.sheetBusy = widget.NewProgressBarInfinite()
+	s.sheetBusy.Stop()
+	s.sheetBusy.Hide()
+	s.sheetMsg = wrapped("")
+	s.resultView = container.NewBorder(nil,
+		container.NewVBox(s.qrInfo, s.sheetBusy, s.sheetMsg, container.NewHBox(s.saveB, s.sheetB, s.copyB, s.doneB)), nil, nil,
 		container.NewScroll(container.NewCenter(s.qrImage)))
+
+	s.claimsHead = bold("")
+	s.claimsNote = wrapped("")
+	s.claimsBox = container.NewVBox()
+	s.useClaimsB = widget.NewButton(lang.L("Show the ticked claims"), s.onUseClaims)
+	s.useClaimsB.Importance = widget.HighImportance
+	s.wholeB = widget.NewButton(lang.L("Show the whole credential"), s.onWholeCredential)
+	s.claimsBackB = widget.NewButton(lang.L("Back"), s.onBack)
+	s.claimsScroll = container.NewVScroll(container.NewVBox(s.claimsNote, s.claimsBox))
+	s.claimsView = container.NewBorder(s.claimsHead, container.NewHBox(s.claimsBackB, s.wholeB, s.useClaimsB), nil, nil,
+		s.claimsScroll)
 
 	s.stage = container.NewStack(s.pickView)
 	s.content = s.stage
@@ -168,17 +206,23 @@ func (s *ShareScreen) refresh() {
 		return
 	}
 	s.creds = s.creds[:0]
-	kept := map[string]bool{}
+	kept, listed := map[string]bool{}, map[string]bool{}
 	for _, c := range all {
 		if !c.Verified {
 			continue
 		}
 		s.creds = append(s.creds, c)
+		listed[c.ID] = true
 		if s.chosen[c.ID] {
 			kept[c.ID] = true
 		}
 	}
 	s.chosen = kept
+	for id := range s.parts {
+		if !listed[id] {
+			delete(s.parts, id)
+		}
+	}
 	if len(s.creds) == 0 {
 		s.empty.Show()
 	} else {
@@ -188,7 +232,9 @@ func (s *ShareScreen) refresh() {
 	s.refreshLog()
 }
 
-// updatePick shows credential i in a row of the picker, ticked or not.
+// updatePick shows credential i in a row of the picker, ticked or not;
+// a ticked one with the claims chosen of it, and a button to choose them
+// (BBS+) or a note that it is shown whole.
 func (s *ShareScreen) updatePick(i widget.ListItemID, o fyne.CanvasObject) {
 	if i < 0 || i >= len(s.creds) {
 		return
@@ -199,20 +245,60 @@ func (s *ShareScreen) updatePick(i widget.ListItemID, o fyne.CanvasObject) {
 		issuer = c.IssuerID
 	}
 	row := o.(*fyne.Container)
-	row.Objects[0].(*widget.Label).SetText(lang.L("{{.Name}} — from {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}))
+	text := lang.L("{{.Name}} — from {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer})
+	part := s.parts[c.ID]
+	if s.chosen[c.ID] && part.partial() {
+		n, of := part.counts()
+		text = lang.L("{{.Row}} (shows {{.N}} of {{.Of}} claims)", map[string]any{"Row": text, "N": n, "Of": of})
+	}
+	row.Objects[0].(*widget.Label).SetText(text)
 	icon := theme.CheckButtonIcon()
 	if s.chosen[c.ID] {
 		icon = theme.CheckButtonCheckedIcon()
 	}
 	row.Objects[1].(*widget.Icon).SetResource(icon)
+	trail := row.Objects[2].(*fyne.Container)
+	choose, whole := trail.Objects[0].(*widget.Button), trail.Objects[1].(*widget.Label)
+	id := c.ID
+	choose.OnTapped = func() { s.chooseClaims(id) }
+	choose.Hide()
+	whole.Hide()
+	if s.chosen[c.ID] && part != nil {
+		if part.selective() {
+			choose.Show()
+		} else {
+			whole.Show()
+		}
+	}
+}
+
+// pickRow returns row i of the picker as drawn (a fresh copy: tests read
+// and tap it).
+func (s *ShareScreen) pickRow(i int) *fyne.Container {
+	row := s.picks.CreateItem().(*fyne.Container)
+	s.updatePick(i, row)
+	return row
 }
 
 // PickText returns the text of row i of the picker as drawn (tests read
 // it), and whether it shows ticked.
 func (s *ShareScreen) PickText(i int) (string, bool) {
-	row := s.picks.CreateItem().(*fyne.Container)
-	s.updatePick(i, row)
+	row := s.pickRow(i)
 	return row.Objects[0].(*widget.Label).Text, row.Objects[1].(*widget.Icon).Resource == theme.CheckButtonCheckedIcon()
+}
+
+// PickNote returns what row i of the picker offers beside the credential:
+// the text of the button that chooses its claims, or the note that it is
+// shown whole ("" when neither shows: unticked, or still being read).
+func (s *ShareScreen) PickNote(i int) string {
+	trail := s.pickRow(i).Objects[2].(*fyne.Container)
+	if b := trail.Objects[0].(*widget.Button); b.Visible() {
+		return b.Text
+	}
+	if l := trail.Objects[1].(*widget.Label); l.Visible() {
+		return l.Text
+	}
+	return ""
 }
 
 // Choices returns the verified credentials the picker offers, in list
@@ -226,8 +312,13 @@ func (s *ShareScreen) Pick(i int, on bool) {
 		return
 	}
 	s.app.touch()
-	s.chosen[s.creds[i].ID] = on
+	id := s.creds[i].ID
+	s.chosen[id] = on
 	s.picks.RefreshItem(i)
+	// Read once; again only after a failure to read (a locked wallet).
+	if part := s.parts[id]; on && (part == nil || part.whole != nil && !errors.Is(part.whole, wallet.ErrWholeOnly)) {
+		s.readClaims(id)
+	}
 }
 
 // Picked reports whether credential i of Choices is ticked.
@@ -258,7 +349,7 @@ func (s *ShareScreen) buildRequest() wallet.PresentRequest {
 	var req wallet.PresentRequest
 	for _, c := range s.creds {
 		if s.chosen[c.ID] {
-			req.Credentials = append(req.Credentials, wallet.Choice{ID: c.ID})
+			req.Credentials = append(req.Credentials, wallet.Choice{ID: c.ID, Disclose: s.parts[c.ID].disclose()})
 		}
 	}
 	req.Challenge = strings.TrimSpace(s.challenge.Text)
@@ -288,7 +379,13 @@ func (s *ShareScreen) onReview() {
 			}
 			s.status.SetText("")
 			s.request, s.preview = req, pv
-			s.consent.SetText(ConsentText(pv))
+			hidden := map[string][]string{}
+			for _, c := range req.Credentials {
+				if part := s.parts[c.ID]; part.partial() {
+					hidden[c.ID] = part.hidden()
+				}
+			}
+			s.consent.SetText(consentText(pv, hidden))
 			s.show(s.consentView)
 			s.app.window.Canvas().Focus(s.makeB) // Space shares, Tab reaches Back
 		})
@@ -298,7 +395,12 @@ func (s *ShareScreen) onReview() {
 // ConsentText says exactly what a presentation discloses, to whom and until
 // when: each credential with its issuer, the names of its claims and of its
 // other fields (never their values).
-func ConsentText(pv *wallet.Preview) string {
+func ConsentText(pv *wallet.Preview) string { return consentText(pv, nil) }
+
+// consentText is ConsentText that also names, for each credential shown
+// in part that hidden has (by record id), the claims that stay hidden
+// (names under the subject, as the claim list names them).
+func consentText(pv *wallet.Preview, hidden map[string][]string) string {
 	var b strings.Builder
 	to := pv.Domain
 	if to == "" {
@@ -322,12 +424,22 @@ func ConsentText(pv *wallet.Preview) string {
 		b.WriteString("\n")
 		if c.Whole {
 			b.WriteString("  " + lang.L("shown whole, exactly as the issuer signed it"))
-			b.WriteString("\n")
+		} else {
+			b.WriteString("  " + lang.L("only the claims below, with a proof derived from the issuer's signature"))
 		}
+		b.WriteString("\n")
 		b.WriteString("  " + lang.L("Claims: {{.List}}", map[string]any{"List": strings.Join(c.Claims, ", ")}))
 		b.WriteString("\n")
 		if len(c.Fields) > 0 {
 			b.WriteString("  " + lang.L("Also: {{.List}}", map[string]any{"List": strings.Join(c.Fields, ", ")}))
+			b.WriteString("\n")
+		}
+		if h, ok := hidden[c.ID]; ok && !c.Whole {
+			list := lang.L("none")
+			if len(h) > 0 {
+				list = strings.Join(h, ", ")
+			}
+			b.WriteString("  " + lang.L("Hidden, not in the code: {{.List}}", map[string]any{"List": list}))
 			b.WriteString("\n")
 		}
 	}
@@ -370,10 +482,23 @@ func (s *ShareScreen) shown(p *wallet.Presentation, text string, img []byte, ver
 		return
 	}
 	s.pres, s.text, s.png = p, text, img
+	s.sheetMsg.SetText("")
+	if text != "" {
+		s.sheetB.Enable()
+	} else {
+		s.sheetB.Disable()
+	}
 	if errors.Is(err, qr.ErrTooLarge) {
 		s.qrImage.Resource = nil
 		s.qrImage.Refresh()
 		s.saveB.Disable()
+		if _, perr := qr.Version(text); perr == nil {
+			// Paper holds denser codes than a screen.
+			s.qrInfo.SetText(lang.L("This presentation is too large for a QR code on a screen, but a printed sheet holds it: use \"Save printable sheet (PDF)…\", or \"Copy text\" and send the text."))
+			s.show(s.resultView)
+			s.app.window.Canvas().Focus(s.sheetB)
+			return
+		}
 		s.qrInfo.SetText(lang.L("These credentials are too many for one QR code. Share fewer at a time, or use \"Copy text\" and send the text."))
 		s.show(s.resultView)
 		return
@@ -397,6 +522,8 @@ func presentFailure(err error) string {
 		return lang.L("The expiry is not in the future: choose a longer time.")
 	case errors.Is(err, wallet.ErrBadRequest):
 		return lang.L("The verifier's code or address is too long or holds control characters.")
+	case errors.Is(err, wallet.ErrWholeOnly), errors.Is(err, wallet.ErrNeedsIDs), errors.Is(err, wallet.ErrUnknownClaim):
+		return lang.L("The claims chosen of a credential cannot be shown that way: {{.Err}} Choose again, or show the whole credential.", map[string]any{"Err": err.Error()})
 	case errors.Is(err, wallet.ErrCannotPresent):
 		return lang.L("A chosen credential cannot be shared: {{.Err}}", map[string]any{"Err": err.Error()})
 	}
