@@ -27,6 +27,12 @@ type Agent interface {
 	Offers() ([]agent.Offer, error)
 	Accept(ctx context.Context, id string) (*agent.Offer, error)
 	Decline(ctx context.Context, id, reason string) error
+	// AllRequests, Request, Share and DeclineRequest are the verifiers'
+	// presentation requests (present-proof 2.0) and the learner's answers.
+	AllRequests() ([]agent.Request, error)
+	Request(id string) (*agent.Request, error)
+	Share(ctx context.Context, id string, sel agent.Selection) (*agent.Request, error)
+	DeclineRequest(ctx context.Context, id, reason string) error
 	Endpoint() string
 	Close() error
 }
@@ -37,7 +43,7 @@ type AgentOptions struct {
 	// the address of its last run, else 127.0.0.1 and a free port).
 	Listen string
 	// OnChange is called, from any goroutine and quickly, whenever an offer
-	// arrives or changes state.
+	// or a presentation request arrives or changes state.
 	OnChange func()
 }
 
@@ -76,11 +82,16 @@ func StartWalletAgent(v Vault, o AgentOptions) (Agent, error) {
 		return nil, ErrNoAgentWallet
 	}
 	onChange := o.OnChange
-	a, err := agent.New(w, agent.Options{Listen: o.Listen, OnOffer: func(agent.Offer) {
+	changed := func() {
 		if onChange != nil {
 			onChange()
 		}
-	}})
+	}
+	a, err := agent.New(w, agent.Options{
+		Listen:    o.Listen,
+		OnOffer:   func(agent.Offer) { changed() },
+		OnRequest: func(agent.Request) { changed() },
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +165,10 @@ func (a *App) stopAgent() {
 
 // InboxScreen is where credentials offered over DIDComm arrive: paste an
 // issuer's invitation (or open its QR image) to connect, see the
-// connections, and accept or decline each offer.
+// connections, and accept or decline each offer. Verifiers' presentation
+// requests arrive here too: each shows who asks, what, and which of the
+// learner's credentials match; the learner reviews and shares, or
+// declines (inbox_requests.go).
 type InboxScreen struct {
 	app   *App
 	vault Vault
@@ -172,6 +186,8 @@ type InboxScreen struct {
 
 	offers []agent.Offer
 	rows   []*OfferRow
+
+	req requestsPart // the presentation requests
 }
 
 // OfferRow is one offer as the inbox shows it; a pending offer has Accept
@@ -215,7 +231,8 @@ func newInboxScreen(a *App, v Vault) *InboxScreen {
 		s.connectB.Disable()
 		s.openQRB.Disable()
 	}
-	s.content = container.NewVScroll(container.NewVBox(
+	s.newRequestsPart()
+	main := container.NewVScroll(container.NewVBox(
 		bold(lang.L("Connect to an issuer")),
 		s.invitation,
 		container.NewHBox(s.connectB, s.openQRB),
@@ -225,11 +242,18 @@ func newInboxScreen(a *App, v Vault) *InboxScreen {
 		s.result,
 		s.offerBox,
 		widget.NewSeparator(),
+		bold(lang.L("Requests")),
+		s.req.view,
+		widget.NewSeparator(),
 		bold(lang.L("Connections")),
 		s.connections,
 		s.endpoint,
 	))
+	s.req.mainView = main
+	s.req.stage = container.NewStack(main)
+	s.content = s.req.stage
 	s.showOffers(nil)
+	s.showRequests(nil, nil)
 	s.connections.SetText(lang.L("No connection yet."))
 	return s
 }
@@ -293,10 +317,12 @@ func (s *InboxScreen) reload() {
 func (s *InboxScreen) load(ag Agent) {
 	conns, cerr := ag.Connections()
 	offers, oerr := ag.Offers()
-	if errors.Is(cerr, wallet.ErrLocked) || errors.Is(oerr, wallet.ErrLocked) {
+	reqs, rerr := readRequests(ag)
+	if errors.Is(cerr, wallet.ErrLocked) || errors.Is(oerr, wallet.ErrLocked) || errors.Is(rerr, wallet.ErrLocked) {
 		return // the inbox is read again when the wallet is unlocked and the tab shown
 	}
 	fyne.Do(func() {
+		s.showRequests(reqs, rerr)
 		if cerr != nil {
 			s.connections.SetText(lang.L("Could not read the connections: {{.Err}}", map[string]any{"Err": cerr.Error()}))
 		} else {
