@@ -450,7 +450,11 @@ func (s *PassportScreen) show(v passport.View, rows []homeRow, err error) {
 
 // SkillLine is one skill as the passport home shows it.
 func SkillLine(sk passport.SkillView) string {
-	return fmt.Sprintf("%s — %s · %s · %s · %s", sk.Name, sk.Level.Label, strings.Join(sk.IssuerNames(), ", "), lang.L(string(sk.Freshness.State)), credentialCount(sk.EvidenceCount))
+	line := fmt.Sprintf("%s — %s · %s · %s · %s", sk.Name, sk.Level.Label, strings.Join(sk.IssuerNames(), ", "), lang.L(string(sk.Freshness.State)), credentialCount(sk.EvidenceCount))
+	if sk.Unconfirmed {
+		line += " · " + lang.L("not fully checked")
+	}
+	return line
 }
 
 func wrapped(text string) *widget.Label {

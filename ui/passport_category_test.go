@@ -313,3 +313,18 @@ func TestPassportWordsGerman(t *testing.T) {
 		PathwayLine(passport.Progress{Name: "Cloud", Met: 1, Needed: 3, Next: []string{"Storage"}}))
 	require.Equal(t, "Data Diploma: abgeschlossen", PathwayLine(passport.Progress{Name: "Data Diploma", Complete: true}))
 }
+
+// TestPassportUnconfirmedSkill: a Blockcerts certificate whose blockchain
+// record is not read offline counts in the passport, and its skill's line
+// says it was not fully checked; a fully verified badge's line does not.
+func TestPassportUnconfirmedSkill(t *testing.T) {
+	_, ap := openApp(t, "simple.json")
+	ap.Credentials().ImportFiles([]string{filepath.Join("..", "wallet", "verify", "blockcerts", "testdata", "certs", "v2-testnet-valid-2.0.json")})
+	ap.Wait()
+	require.Contains(t, ap.Credentials().LastReport(), "Certificate of Accomplishment: added")
+	s := ap.Passport()
+	cert := s.Lines()[rowOf(t, s, "Certificate of Accomplishment — ")]
+	require.True(t, strings.HasSuffix(cert, " · not fully checked"), cert)
+	team := s.Lines()[rowOf(t, s, "Teamwork — ")]
+	require.NotContains(t, team, "not fully checked")
+}

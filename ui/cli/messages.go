@@ -152,9 +152,13 @@ const (
 	msgVerifyDash      = "verify reads standard input only once: use - at most once"
 	msgReadFile        = "read %s: %w"
 	msgPassportHead    = "Skills passport: %d credentials, %d skills (as of %s)\n"
-	msgPassportEmpty   = "No skills yet: import credentials with `skillpass-cli import FILE`.\n"
-	msgRoleHint        = "a role profile is a JSON file; see the passport package documentation for its format"
-	msgOfflineBoth     = "--offline and --offline-dir together: --offline-dir already keeps verification off the network"
+	// msgSkillUnconfirmed marks a skill none of whose evidence was fully
+	// checked (passport.SkillView.Unconfirmed: a status list or a
+	// blockchain anchor that could not be read).
+	msgSkillUnconfirmed = "; not fully checked"
+	msgPassportEmpty    = "No skills yet: import credentials with `skillpass-cli import FILE`.\n"
+	msgRoleHint         = "a role profile is a JSON file; see the passport package documentation for its format"
+	msgOfflineBoth      = "--offline and --offline-dir together: --offline-dir already keeps verification off the network"
 )
 
 // Backup, restore and the activity log.

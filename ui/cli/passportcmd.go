@@ -64,8 +64,12 @@ func printPassport(out io.Writer, v passport.View) {
 			category = s.CategoryLabel
 			fmt.Fprintf(tw, "\n%s\t\t\t\t\n", category)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s, last evidenced %s\n", clip(s.Name, 40), s.Level.Label,
-			clip(strings.Join(s.IssuerNames(), ", "), 30), s.Freshness.State, dateStr(s.LastEvidenced))
+		note := ""
+		if s.Unconfirmed {
+			note = msgSkillUnconfirmed
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s, last evidenced %s%s\n", clip(s.Name, 40), s.Level.Label,
+			clip(strings.Join(s.IssuerNames(), ", "), 30), s.Freshness.State, dateStr(s.LastEvidenced), note)
 	}
 	_ = tw.Flush()
 	if len(v.Pathways) > 0 {

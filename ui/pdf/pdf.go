@@ -333,7 +333,11 @@ func (p *page) skillsSection(v passport.View) section {
 				}
 				p.newRow()
 				p.font("", bodyFontPt)
-				p.cell(skillCols[0], rowH, s.Name, "L", false)
+				name := s.Name
+				if s.Unconfirmed {
+					name += " (not fully checked)"
+				}
+				p.cell(skillCols[0], rowH, name, "L", false)
 				p.cell(skillCols[1], rowH, s.Level.Label, "L", false)
 				fresh := string(s.Freshness.State)
 				if !s.LastEvidenced.IsZero() {
