@@ -183,6 +183,15 @@ run() {
 	shoot "$lang-09-advisor"
 	xdotool key ctrl+7
 	shoot "$lang-10-settings"
+	# Back on the passport home, the first skill's "Change category…"
+	# button (right end of its line) opens the category dialog; Tab to
+	# its Cancel and Space close it again.
+	xdotool key ctrl+1
+	settle 10
+	xdotool mousemove 1200 247 click 1
+	shoot "$lang-12-category"
+	xdotool key Tab space
+	settle 10
 	xdotool key ctrl+l
 	shoot "$lang-11-locked" 0
 	kill "$app_pid" 2>/dev/null || true
