@@ -27,10 +27,13 @@ type Agent interface {
 	Offers() ([]agent.Offer, error)
 	Accept(ctx context.Context, id string) (*agent.Offer, error)
 	Decline(ctx context.Context, id, reason string) error
-	// AllRequests, Request, Share and DeclineRequest are the verifiers'
-	// presentation requests (present-proof 2.0) and the learner's answers.
+	// AllRequests, Request, PreviewShare, Share and DeclineRequest are the
+	// verifiers' presentation requests (present-proof 2.0) and the
+	// learner's answers. PreviewShare says what Share would send, for the
+	// consent view; it sends nothing.
 	AllRequests() ([]agent.Request, error)
 	Request(id string) (*agent.Request, error)
+	PreviewShare(id string, sel agent.Selection) (*agent.SharePreview, error)
 	Share(ctx context.Context, id string, sel agent.Selection) (*agent.Request, error)
 	DeclineRequest(ctx context.Context, id, reason string) error
 	Endpoint() string
@@ -164,8 +167,8 @@ func (a *App) stopAgent() {
 }
 
 // InboxScreen is where credentials offered over DIDComm arrive: paste an
-// issuer's invitation (or open its QR image) to connect, see the
-// connections, and accept or decline each offer. Verifiers' presentation
+// issuer's or verifier's invitation (or open its QR image) to connect,
+// see the connections, and accept or decline each offer. Verifiers' presentation
 // requests arrive here too: each shows who asks, what, and which of the
 // learner's credentials match; the learner reviews and shares, or
 // declines (inbox_requests.go).
@@ -213,7 +216,7 @@ func (r *OfferRow) DeclineButton() *widget.Button { return r.decline }
 func newInboxScreen(a *App, v Vault) *InboxScreen {
 	s := &InboxScreen{app: a, vault: v}
 	s.invitation = widget.NewMultiLineEntry()
-	s.invitation.SetPlaceHolder(lang.L("Paste the invitation link or text an issuer gave you"))
+	s.invitation.SetPlaceHolder(lang.L("Paste the invitation link or text an issuer or verifier gave you"))
 	s.invitation.Wrapping = fyne.TextWrapBreak
 	s.invitation.SetMinRowsVisible(3)
 	s.connectB = widget.NewButton(lang.L("Connect"), s.onConnect)
@@ -233,7 +236,7 @@ func newInboxScreen(a *App, v Vault) *InboxScreen {
 	}
 	s.newRequestsPart()
 	main := container.NewVScroll(container.NewVBox(
-		bold(lang.L("Connect to an issuer")),
+		bold(lang.L("Connect to an issuer or verifier")),
 		s.invitation,
 		container.NewHBox(s.connectB, s.openQRB),
 		s.status,
@@ -275,7 +278,7 @@ func (s *InboxScreen) started(ag Agent, err error) {
 	s.connectB.Enable()
 	s.openQRB.Enable()
 	s.status.SetText("")
-	s.endpoint.SetText(lang.L("Issuers reach this wallet at {{.URL}} while the app is open.", map[string]any{"URL": ag.Endpoint()}))
+	s.endpoint.SetText(lang.L("Issuers and verifiers reach this wallet at {{.URL}} while the app is open.", map[string]any{"URL": ag.Endpoint()}))
 	s.reload()
 }
 
@@ -317,7 +320,7 @@ func (s *InboxScreen) reload() {
 func (s *InboxScreen) load(ag Agent) {
 	conns, cerr := ag.Connections()
 	offers, oerr := ag.Offers()
-	reqs, rerr := readRequests(ag)
+	reqs, rerr := readRequests(ag, s.req.picks)
 	if errors.Is(cerr, wallet.ErrLocked) || errors.Is(oerr, wallet.ErrLocked) || errors.Is(rerr, wallet.ErrLocked) {
 		return // the inbox is read again when the wallet is unlocked and the tab shown
 	}
@@ -428,8 +431,8 @@ func offerState(o agent.Offer) string {
 
 func (s *InboxScreen) onConnect() { s.Connect(s.invitation.Text) }
 
-// Connect connects to the issuer of invitation (a link, the invitation
-// JSON, or a QR image's bytes) off the UI goroutine.
+// Connect connects to the issuer or verifier of invitation (a link, the
+// invitation JSON, or a QR image's bytes) off the UI goroutine.
 func (s *InboxScreen) Connect(invitation string) {
 	s.app.touch()
 	ag := s.agent
@@ -465,7 +468,7 @@ func connectFailure(err error) string {
 	case errors.Is(err, agent.ErrInvalidInvitation):
 		return lang.L("This is not an invitation Skillpass can use: {{.Err}}", map[string]any{"Err": err.Error()})
 	case errors.Is(err, agent.ErrTimeout):
-		return lang.L("The issuer did not answer in time. Check that their service is running and try again.")
+		return lang.L("The issuer or verifier did not answer in time. Check that their service is running and try again.")
 	case errors.Is(err, wallet.ErrLocked):
 		return lang.L("The wallet is locked. Unlock it and try again.")
 	}

@@ -3,8 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,7 +21,9 @@ import (
 // choice where several do). "Review and share…" shows the consent view
 // (what goes to whom, bound to the verifier's challenge) with Share and
 // Back; "Decline…" shows the decline view with an optional reason.
-// Answered requests show their outcome.
+// Answered requests show their outcome. What a share would send is the
+// agent's to work out (Agent.PreviewShare, the plan Share runs): the
+// screens only present it.
 
 // requestsPart holds the widgets and state of the requests section and of
 // its consent and decline views.
@@ -30,7 +32,9 @@ type requestsPart struct {
 	result *widget.Label   // what became of the last request answered
 	rows   []*RequestRow
 	// picked keeps the learner's choices (request id -> descriptor id ->
-	// credential id) across reloads.
+	// credential id) across reloads; pickMu guards it (the reload reads it
+	// off the UI goroutine).
+	pickMu sync.Mutex
 	picked map[string]map[string]string
 
 	stage    *fyne.Container // the inbox's content: main, consent or decline view
@@ -94,15 +98,18 @@ func (row *RequestRow) DeclineButton() *widget.Button { return row.decline }
 func (row *RequestRow) Choice(id string) *widget.Select { return row.selects[id] }
 
 // requestView is a request as read for the inbox: with its matches when
-// pending, or the error that kept them from being read.
+// pending, or the error that kept them from being read, and whether the
+// agent can answer it as chosen (shareErr is its PreviewShare error).
 type requestView struct {
-	req agent.Request
-	err error
+	req      agent.Request
+	err      error
+	shareErr error
 }
 
 // readRequests reads every request the agent has, newest first, the
-// pending ones with their matches; it runs off the UI goroutine.
-func readRequests(ag Agent) ([]requestView, error) {
+// pending ones with their matches and whether the agent can answer them
+// with the learner's choices (picks); it runs off the UI goroutine.
+func readRequests(ag Agent, picks func(id string) map[string]string) ([]requestView, error) {
 	all, err := ag.AllRequests()
 	if err != nil {
 		return nil, err
@@ -117,12 +124,39 @@ func readRequests(ag Agent) ([]requestView, error) {
 			}
 			if err == nil {
 				v.req = *full
+				_, v.shareErr = ag.PreviewShare(full.ID, choiceSelection(*full, picks(full.ID)))
+				if errors.Is(v.shareErr, wallet.ErrLocked) {
+					return nil, v.shareErr
+				}
 			}
 			v.err = err
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// picks returns a copy of the learner's choices for request id; safe off
+// the UI goroutine.
+func (p *requestsPart) picks(id string) map[string]string {
+	p.pickMu.Lock()
+	defer p.pickMu.Unlock()
+	out := map[string]string{}
+	for d, c := range p.picked[id] {
+		out[d] = c
+	}
+	return out
+}
+
+// pick records the learner's choice of credential cred for descriptor d
+// of request id.
+func (p *requestsPart) pick(id, d, cred string) {
+	p.pickMu.Lock()
+	defer p.pickMu.Unlock()
+	if p.picked[id] == nil {
+		p.picked[id] = map[string]string{}
+	}
+	p.picked[id][d] = cred
 }
 
 // newRequestsPart makes the requests section and its views.
@@ -241,11 +275,13 @@ func (s *InboxScreen) showRequests(reqs []requestView, err error) {
 		}
 		p.view.Add(box)
 	}
+	p.pickMu.Lock()
 	for id := range p.picked {
 		if !pending[id] {
 			delete(p.picked, id)
 		}
 	}
+	p.pickMu.Unlock()
 }
 
 // addLabel adds a label with text to the row.
@@ -270,7 +306,7 @@ func (s *InboxScreen) requestRow(v requestView) *RequestRow {
 		row.addLabel(lang.L("Could not read what is asked: {{.Err}}", map[string]any{"Err": v.err.Error()}))
 		return row
 	}
-	picked := s.req.picked[r.ID]
+	picked := s.req.picks(r.ID)
 	for _, d := range r.Descriptors {
 		row.addLabel(descriptorText(d))
 		usable := usableMatches(d)
@@ -295,10 +331,7 @@ func (s *InboxScreen) requestRow(v requestView) *RequestRow {
 		sel := widget.NewSelect(labels, func(text string) {
 			s.app.touch()
 			if cred := opts[text]; cred != "" {
-				if s.req.picked[r.ID] == nil {
-					s.req.picked[r.ID] = map[string]string{}
-				}
-				s.req.picked[r.ID][id] = cred
+				s.req.pick(r.ID, id, cred)
 			}
 		})
 		if chosen == "" {
@@ -312,7 +345,7 @@ func (s *InboxScreen) requestRow(v requestView) *RequestRow {
 	if len(r.Rules) > 0 {
 		row.addLabel(lang.L("The verifier's rules: {{.List}}. Skillpass answers the items needed to meet them.", map[string]any{"List": strings.Join(r.Rules, "; ")}))
 	}
-	if _, ok := sharePlanOf(r, picked); ok {
+	if !errors.Is(v.shareErr, agent.ErrCannotAnswer) { // other errors: Review says them
 		row.review = widget.NewButton(lang.L("Review and share…"), func() { s.onReview(row) })
 		row.review.Importance = widget.HighImportance
 	} else {
@@ -450,70 +483,21 @@ func usableMatches(d agent.Descriptor) []agent.Match {
 	return out
 }
 
-// sharedCredential is one credential a share would show.
-type sharedCredential struct {
-	match   agent.Match
-	whole   bool
-	claims  []string // paths from the credential's root
-	answers []string // the descriptors it answers, by name
-}
-
-// sharePlanOf works out which credential answers each descriptor (the one
-// picked, else the first usable match, as the agent chooses) and how much
-// of it is shown. With submission rules a descriptor nothing answers may
-// be left out (the agent then decides); ok is false when nothing can be
-// shared.
-func sharePlanOf(r agent.Request, picked map[string]string) ([]sharedCredential, bool) {
-	idx := map[string]int{}
-	var out []sharedCredential
+// choiceSelection is the learner's picks (descriptor id -> credential id)
+// that the agent should follow for request r: those of descriptors with a
+// choice of credentials, where the pick is still among them. Nil when
+// the agent's own first choices stand.
+func choiceSelection(r agent.Request, picked map[string]string) agent.Selection {
+	sel := agent.Selection{}
 	for _, d := range r.Descriptors {
 		usable := usableMatches(d)
-		var m *agent.Match
-		for i := range usable {
-			if usable[i].CredentialID == picked[d.ID] {
-				m = &usable[i]
+		if len(usable) < 2 {
+			continue
+		}
+		for _, m := range usable {
+			if m.CredentialID == picked[d.ID] {
+				sel[d.ID] = m.CredentialID
 			}
-		}
-		if m == nil && len(usable) > 0 {
-			m = &usable[0]
-		}
-		if m == nil || d.Problem != "" {
-			if len(r.Rules) > 0 {
-				continue
-			}
-			return nil, false
-		}
-		i, seen := idx[m.CredentialID]
-		if !seen {
-			i = len(out)
-			idx[m.CredentialID] = i
-			out = append(out, sharedCredential{match: *m})
-		}
-		c := &out[i]
-		name := d.Name
-		if name == "" {
-			name = d.ID
-		}
-		c.answers = append(c.answers, name)
-		if !m.Selective || len(m.Claims) == 0 {
-			c.whole = true
-		}
-		for _, cl := range m.Claims {
-			if !slices.Contains(c.claims, cl) {
-				c.claims = append(c.claims, cl)
-			}
-		}
-	}
-	return out, len(out) > 0
-}
-
-// selection is the learner's picks for request r that the agent should
-// follow: those of descriptors with a choice of credentials.
-func (row *RequestRow) selection(picked map[string]string) agent.Selection {
-	sel := agent.Selection{}
-	for id := range row.selects {
-		if cred := picked[id]; cred != "" {
-			sel[id] = cred
 		}
 	}
 	if len(sel) == 0 {
@@ -522,40 +506,33 @@ func (row *RequestRow) selection(picked map[string]string) agent.Selection {
 	return sel
 }
 
-// onReview works out what sharing the request would show and shows the
-// consent view; the wallet's preview is made off the UI goroutine.
+// onReview asks the agent what sharing the request with the learner's
+// choices would send (off the UI goroutine) and shows it in the consent
+// view; Share then sends with the same choices.
 func (s *InboxScreen) onReview(row *RequestRow) {
 	s.app.touch()
-	r := row.Request
-	picked := s.req.picked[r.ID]
-	plan, ok := sharePlanOf(r, picked)
-	if !ok {
-		s.sayRequest(lang.L("Nothing in your wallet can answer this request as the verifier asks, so it cannot be shared. You can decline it."))
+	ag, r := s.agent, row.Request
+	if ag == nil {
 		return
 	}
-	var pr wallet.PresentRequest
-	pr.Challenge, pr.Domain = r.Challenge, r.Domain
-	for _, c := range plan {
-		ch := wallet.Choice{ID: c.match.CredentialID}
-		if !c.whole {
-			ch.Disclose = c.claims
-		}
-		pr.Credentials = append(pr.Credentials, ch)
-	}
-	sel := row.selection(picked)
+	sel := choiceSelection(r, s.req.picks(r.ID))
 	row.review.Disable()
 	s.sayRequest(lang.L("Preparing…"))
 	s.app.background(func() {
-		pv, err := s.vault.PreviewPresentation(pr)
+		pv, err := ag.PreviewShare(r.ID, sel)
+		text := ""
+		if err != nil {
+			text = shareResult(r, nil, err) // the errors Share would give
+		}
 		fyne.Do(func() {
 			row.review.Enable()
 			if err != nil {
-				s.sayRequest(presentFailure(err))
+				s.sayRequest(text)
 				return
 			}
 			s.req.result.Hide()
 			s.req.reviewing, s.req.reviewingSel = r, sel
-			s.req.consent.SetText(requestConsentText(r, plan, pv))
+			s.req.consent.SetText(requestConsentText(pv))
 			s.req.shareStatus.SetText("")
 			s.req.shareB.Enable()
 			s.req.shareBackB.Enable()
@@ -565,32 +542,29 @@ func (s *InboxScreen) onReview(row *RequestRow) {
 	})
 }
 
-// requestConsentText says exactly what sharing r discloses, to whom, and
-// that the verifier's challenge binds it: each credential with its issuer,
-// the names of its claims and other fields (never their values), and the
+// requestConsentText says exactly what the share the agent previewed (pv)
+// discloses, to whom, and that the verifier's challenge binds it: each
+// credential with its issuer, whether it is shown whole or derived, the
+// names of its claims and other fields (never their values), and the
 // items of the request it answers.
-func requestConsentText(r agent.Request, plan []sharedCredential, pv *wallet.Preview) string {
+func requestConsentText(pv *agent.SharePreview) string {
 	var b strings.Builder
-	to := r.From
+	to := pv.Request.From
 	if to == "" {
 		to = lang.L("A verifier")
 	}
-	if r.Domain != "" {
-		to += " (" + r.Domain + ")"
+	if pv.Present.Domain != "" {
+		to += " (" + pv.Present.Domain + ")"
 	}
-	b.WriteString(lang.L("You are about to show {{.N}} credential(s) to {{.To}}.", map[string]any{"N": len(pv.Credentials), "To": to}))
+	b.WriteString(lang.L("You are about to show {{.N}} credential(s) to {{.To}}.", map[string]any{"N": len(pv.Preview.Credentials), "To": to}))
 	b.WriteString("\n")
-	b.WriteString(lang.L("Signed by your identity {{.Holder}} and sent to them over your connection; nothing leaves your wallet before you tap Share.", map[string]any{"Holder": pv.Holder}))
+	b.WriteString(lang.L("Signed by your identity {{.Holder}} and sent to them over your connection; nothing leaves your wallet before you tap Share.", map[string]any{"Holder": pv.Preview.Holder}))
 	b.WriteString("\n")
-	if r.Challenge != "" {
-		b.WriteString(lang.L("Bound to the verifier's code {{.Code}}: it cannot be reused elsewhere.", map[string]any{"Code": r.Challenge}))
+	if pv.Present.Challenge != "" {
+		b.WriteString(lang.L("Bound to the verifier's code {{.Code}}: it cannot be reused elsewhere.", map[string]any{"Code": pv.Present.Challenge}))
 		b.WriteString("\n")
 	}
-	answers := map[string][]string{}
-	for _, c := range plan {
-		answers[c.match.CredentialID] = c.answers
-	}
-	for _, c := range pv.Credentials {
+	for i, c := range pv.Preview.Credentials {
 		issuer := strings.TrimSpace(c.IssuerName)
 		if c.IssuerID != "" {
 			issuer = strings.TrimSpace(issuer + " (" + c.IssuerID + ")")
@@ -610,12 +584,12 @@ func requestConsentText(r agent.Request, plan []sharedCredential, pv *wallet.Pre
 			b.WriteString("  " + lang.L("Also: {{.List}}", map[string]any{"List": strings.Join(c.Fields, ", ")}))
 			b.WriteString("\n")
 		}
-		if a := answers[c.ID]; len(a) > 0 {
-			b.WriteString("  " + lang.L("Answers: {{.List}}", map[string]any{"List": strings.Join(a, ", ")}))
+		if i < len(pv.Answers) && len(pv.Answers[i]) > 0 {
+			b.WriteString("  " + lang.L("Answers: {{.List}}", map[string]any{"List": strings.Join(pv.Answers[i], ", ")}))
 			b.WriteString("\n")
 		}
 	}
-	if len(r.Rules) > 0 {
+	if len(pv.Request.Rules) > 0 {
 		b.WriteString("\n")
 		b.WriteString(lang.L("The verifier's rules decide which items must be answered: Skillpass may leave out an item the rules do not need."))
 		b.WriteString("\n")

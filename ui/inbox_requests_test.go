@@ -41,19 +41,10 @@ func fixtureCredentialID(t *testing.T, name string) string {
 	return vc.ID
 }
 
-// TestInboxRequests drives the inbox's requests against a real verifier
-// (controltest's aries agent) and the learner's real agent: a request for
-// a badge the learner holds shows the matching credential, the consent
-// names the verifier, the credential and the challenge, and Share sends a
-// presentation that verifies, bound to that challenge; a request several
-// credentials answer offers a choice, and the one chosen is sent; one
-// nothing answers (or one that limits disclosure of a credential shown
-// only whole) says so and cannot be shared; declining with a reason tells
-// the verifier.
-func TestInboxRequests(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts two DIDComm agents")
-	}
+// requestInbox starts the app on a new wallet with its real agent,
+// imports files through the credentials screen and shows the inbox.
+func requestInbox(t *testing.T, files ...string) (*App, *InboxScreen) {
+	t.Helper()
 	a := newTestApp(t)
 	dir := filepath.Join(t.TempDir(), "w") // unix socket paths are short
 	ap := New(a, WalletOpener{Options: wallet.Options{Now: fixtureNow}}, dir)
@@ -68,10 +59,38 @@ func TestInboxRequests(t *testing.T) {
 	in := ap.Inbox()
 	require.NotNil(t, in, u.Status())
 	eventually(t, ap, "the agent starts", func() bool { return in.agent != nil })
+	ap.quiet(func() { ap.Credentials().ImportFiles(files) })
+	eventually(t, ap, "the credentials are imported", func() bool { return len(ap.Credentials().Shown()) == len(files) })
+	ap.quiet(func() { ap.SelectTab(TabInbox) })
+	return ap, in
+}
+
+// connectInbox connects the inbox to ver with ver's invitation, as to an
+// issuer, and returns the verifier's side of the connection.
+func connectInbox(t *testing.T, ap *App, in *InboxScreen, ver *controltest.Verifier) string {
+	t.Helper()
+	invID, link := ver.Invitation(t)
 	ap.quiet(func() {
-		ap.Credentials().ImportFiles([]string{fixturePath("simple.json"), fixturePath("complete.json")})
+		in.Invitation().SetText(string(link))
+		test.Tap(in.ConnectButton())
 	})
-	eventually(t, ap, "the credentials are imported", func() bool { return len(ap.Credentials().Shown()) == 2 })
+	return ver.Connection(t, invID)
+}
+
+// TestInboxRequests drives the inbox's requests against a real verifier
+// (controltest's aries agent) and the learner's real agent: a request for
+// a badge the learner holds shows the matching credential, the consent
+// names the verifier, the credential and the challenge, and Share sends a
+// presentation that verifies, bound to that challenge; a request several
+// credentials answer offers a choice, and the one chosen is sent; one
+// nothing answers (or one that limits disclosure of a credential shown
+// only whole) says so and cannot be shared; declining with a reason tells
+// the verifier.
+func TestInboxRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two DIDComm agents")
+	}
+	ap, in := requestInbox(t, fixturePath("simple.json"), fixturePath("complete.json"))
 	var teamwork, degree wallet.Summary
 	ap.quiet(func() {
 		for _, c := range ap.Credentials().Shown() {
@@ -81,7 +100,6 @@ func TestInboxRequests(t *testing.T) {
 				degree = c
 			}
 		}
-		ap.SelectTab(TabInbox)
 	})
 	require.True(t, teamwork.Verified, "%+v", teamwork)
 	require.NotEmpty(t, degree.ID)
@@ -92,12 +110,7 @@ func TestInboxRequests(t *testing.T) {
 
 	// Connect to the verifier with its invitation, as to an issuer.
 	ver := controltest.NewVerifier(t)
-	invID, link := ver.Invitation(t)
-	ap.quiet(func() {
-		in.Invitation().SetText(string(link))
-		test.Tap(in.ConnectButton())
-	})
-	conn := ver.Connection(t, invID)
+	conn := connectInbox(t, ap, in, ver)
 
 	// A request for the Teamwork badge: who asks, what, and the match.
 	const challenge, domain = "c-ui-5e7b", "employer.example"
@@ -282,56 +295,177 @@ func inboxText(in *InboxScreen) string {
 	return strings.Join(parts, "\n")
 }
 
-// TestRequestSharePlan: what the consent announces before sharing: the
-// picked or first usable credential per descriptor, shown whole unless
-// every descriptor it answers is answered selectively; nothing when a
-// descriptor cannot be answered and no submission rule may leave it out.
-func TestRequestSharePlan(t *testing.T) {
-	whole := agent.Match{CredentialID: "aaaa1111", Name: "A", Claims: []string{"type"}}
-	part := agent.Match{CredentialID: "bbbb2222", Name: "B", Selective: true, Claims: []string{"credentialSubject.achievement.name", "type"}}
-	bad := agent.Match{CredentialID: "cccc3333", Name: "C", Problem: "whole only"}
-	req := func(rules []string, ds ...agent.Descriptor) agent.Request {
-		return agent.Request{Rules: rules, Descriptors: ds}
+// TestRequestConsentPreview: the consent view shows what the agent's
+// PreviewShare says the share sends (real agents: the learner's and
+// controltest's aries verifier), and Share then sends that. A request
+// asks for a BBS+ badge with limited disclosure, a Teamwork badge, and
+// any Open Badge (both badges match: a choice). With the BBS+ badge
+// chosen for "any", it answers a descriptor that does not limit
+// disclosure and is shown whole; with the Teamwork badge chosen, the
+// BBS+ badge is derived to show only what is asked and the Teamwork badge
+// answers two descriptors. Each consent names the credentials, whole or
+// derived, the claims, the descriptors answered and the challenge; the
+// presentation sent verifies, bound to that challenge, and holds no claim
+// the consent did not name.
+func TestRequestConsentPreview(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two DIDComm agents")
 	}
+	bbsFile := bbsBadgeFile(t)
+	ap, in := requestInbox(t, fixturePath("simple.json"), bbsFile)
+	data, err := os.ReadFile(bbsFile)
+	require.NoError(t, err)
+	bbsID := wallet.RecordID(data)
+	var teamwork, forklift wallet.Summary
+	ap.quiet(func() {
+		for _, c := range ap.Credentials().Shown() {
+			if c.ID == bbsID {
+				forklift = c
+			} else {
+				teamwork = c
+			}
+		}
+	})
+	require.True(t, forklift.Verified, "%+v", forklift)
+	require.True(t, teamwork.Verified, "%+v", teamwork)
+	ver := controltest.NewVerifier(t)
+	conn := connectInbox(t, ap, in, ver)
+
+	descriptor := func(def map[string]any, id string) map[string]any {
+		d := def["input_descriptors"].([]any)[0].(map[string]any)
+		d["id"] = id
+		return d
+	}
+	def := map[string]any{
+		"id": "hiring-3", "name": "Hiring check",
+		"input_descriptors": []any{
+			descriptor(controltest.BadgeDefinition(bbsAchievement, "required"), "forklift"),
+			descriptor(controltest.BadgeDefinition("Teamwork", ""), "teamwork"),
+			map[string]any{
+				"id": "any", "name": "Any badge",
+				"constraints": map[string]any{"fields": []any{map[string]any{
+					"path":   []any{"$.type"},
+					"filter": map[string]any{"type": "array", "contains": map[string]any{"const": "OpenBadgeCredential"}},
+				}}},
+			},
+		},
+	}
+	const challenge, domain = "c-ui-pv", "employer.example"
+	piid := ver.Request(t, conn, def, challenge, domain)
+	var row *RequestRow
+	eventually(t, ap, "the request appears", func() bool {
+		row = requestRowOf(in, piid)
+		return row != nil && row.ReviewButton() != nil && row.Choice("any") != nil
+	})
+	option := func(name string) string {
+		for _, o := range row.Choice("any").Options {
+			if strings.HasPrefix(o, name+" — from ") {
+				return o
+			}
+		}
+		t.Fatalf("no option for %s in %v", name, row.Choice("any").Options)
+		return ""
+	}
+	// review chooses the credential named for "any", opens the consent and
+	// returns its text.
+	review := func(name string) string {
+		ap.quiet(func() {
+			row.Choice("any").SetSelected(option(name))
+			test.Tap(row.ReviewButton())
+		})
+		eventually(t, ap, "the consent shows", func() bool { return in.Showing() == "consent" })
+		var text string
+		ap.quiet(func() { text = in.RequestConsent() })
+		return text
+	}
+	// block is the consent's paragraph about the credential named name.
+	block := func(consent, name string) string {
+		i := strings.Index(consent, "• "+name+", issued by ")
+		require.GreaterOrEqual(t, i, 0, "%s not in\n%s", name, consent)
+		rest := consent[i+1:]
+		if j := strings.Index(rest, "\n• "); j >= 0 {
+			rest = rest[:j]
+		}
+		return rest
+	}
+	head := []string{
+		"You are about to show 2 credential(s) to " + controltest.VerifierLabel + " (" + domain + ").",
+		"Bound to the verifier's code " + challenge + ": it cannot be reused elsewhere.",
+	}
+
+	// The BBS+ badge for "any" too: shown whole, answering both.
+	consent := review(forklift.Name)
+	for _, want := range head {
+		require.Contains(t, consent, want)
+	}
+	fk := block(consent, forklift.Name)
+	require.Contains(t, fk, "shown whole, exactly as the issuer signed it")
+	require.Contains(t, fk, "licenseNumber")
+	require.Contains(t, fk, "Answers: "+bbsAchievement+" badge, Any badge")
+	tw := block(consent, teamwork.Name)
+	require.Contains(t, tw, "shown whole, exactly as the issuer signed it")
+	require.Contains(t, tw, "Answers: Teamwork badge\n")
+	ap.quiet(func() { test.Tap(in.req.shareBackB) })
+	require.Zero(t, ver.Received(), "a review sends nothing")
+
+	// The Teamwork badge for "any": the BBS+ badge is derived.
+	consent = review(teamwork.Name)
+	for _, want := range head {
+		require.Contains(t, consent, want)
+	}
+	fk = block(consent, forklift.Name)
+	require.Contains(t, fk, "only the claims below, with a proof derived from the issuer's signature")
+	require.Contains(t, fk, "achievement.name")
+	require.NotContains(t, fk, "licenseNumber")
+	require.Contains(t, fk, "Answers: "+bbsAchievement+" badge\n")
+	tw = block(consent, teamwork.Name)
+	require.Contains(t, tw, "shown whole, exactly as the issuer signed it")
+	require.Contains(t, tw, "Answers: Teamwork badge, Any badge")
+	require.Zero(t, ver.Received())
+
+	ap.quiet(func() { test.Tap(in.ShareRequestButton()) })
+	eventually(t, ap, "the request is shared", func() bool {
+		r := requestRowOf(in, piid)
+		return r != nil && r.Request.State == agent.RequestShared
+	})
+	raw := ver.Presentation(t, piid)
+	v, err := verify.New(verify.Options{Now: fixtureNow, Challenge: challenge, Domain: domain, Loader: controltest.Loader(t)})
+	require.NoError(t, err)
+	res, err := v.Verify(context.Background(), raw)
+	require.NoError(t, err)
+	require.True(t, res.Verified, "%+v", res)
+	require.Len(t, res.Credentials, 2)
+	require.Contains(t, string(raw), bbsAchievement)
+	require.Contains(t, string(raw), fixtureCredentialID(t, "simple.json"))
+	for _, hidden := range bbsKept {
+		require.NotContains(t, string(raw), hidden, "not in the consent, not sent")
+	}
+}
+
+// TestChoiceSelection: the agent follows the learner's picks only where
+// the inbox offers a choice and the pick is still one of its options;
+// otherwise the agent's own first choices stand (nil).
+func TestChoiceSelection(t *testing.T) {
+	a := agent.Match{CredentialID: "aaaa1111"}
+	b := agent.Match{CredentialID: "bbbb2222"}
+	bad := agent.Match{CredentialID: "cccc3333", Problem: "whole only"}
+	req := agent.Request{Descriptors: []agent.Descriptor{
+		{ID: "two", Matches: []agent.Match{a, b}},
+		{ID: "one", Matches: []agent.Match{a, bad}},
+	}}
 	for _, tc := range []struct {
 		name   string
-		req    agent.Request
 		picked map[string]string
-		want   []string // credential ids, "+" prefix when shown whole
-		claims []string // of the first, when not whole
-		ok     bool
+		want   agent.Selection
 	}{
-		{"first usable match", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{bad, part}}), nil, []string{"bbbb2222"}, []string{"credentialSubject.achievement.name", "type"}, true},
-		{"picked", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{part, whole}}), map[string]string{"d": "aaaa1111"}, []string{"+aaaa1111"}, nil, true},
-		{"a pick that cannot be used is not taken", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{part, bad}}), map[string]string{"d": "cccc3333"}, []string{"bbbb2222"}, []string{"credentialSubject.achievement.name", "type"}, true},
-		{"no usable match", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{bad}}), nil, nil, nil, false},
-		{"no match", req(nil, agent.Descriptor{ID: "d"}), nil, nil, nil, false},
-		{"a descriptor Skillpass cannot check", req(nil, agent.Descriptor{ID: "d", Problem: "bad path", Matches: []agent.Match{whole}}), nil, nil, nil, false},
-		{"one of two cannot be answered", req(nil,
-			agent.Descriptor{ID: "d1", Matches: []agent.Match{whole}}, agent.Descriptor{ID: "d2"}), nil, nil, nil, false},
-		{"same credential twice, once whole", req(nil,
-			agent.Descriptor{ID: "d1", Matches: []agent.Match{part}},
-			agent.Descriptor{ID: "d2", Matches: []agent.Match{{CredentialID: "bbbb2222", Claims: []string{"name"}}}}),
-			nil, []string{"+bbbb2222"}, nil, true},
-		{"a rule may leave one out", req([]string{"1 of g"},
-			agent.Descriptor{ID: "d1"}, agent.Descriptor{ID: "d2", Matches: []agent.Match{whole}}), nil, []string{"+aaaa1111"}, nil, true},
-		{"rules, but nothing answers", req([]string{"1 of g"}, agent.Descriptor{ID: "d1"}), nil, nil, nil, false},
+		{"no picks", nil, nil},
+		{"a pick among the options", map[string]string{"two": "bbbb2222"}, agent.Selection{"two": "bbbb2222"}},
+		{"a pick no longer offered", map[string]string{"two": "dddd4444"}, nil},
+		{"no choice offered", map[string]string{"one": "cccc3333"}, nil},
+		{"unknown descriptor", map[string]string{"other": "aaaa1111", "two": "aaaa1111"}, agent.Selection{"two": "aaaa1111"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, ok := sharePlanOf(tc.req, tc.picked)
-			require.Equal(t, tc.ok, ok)
-			var got []string
-			for _, c := range plan {
-				id := c.match.CredentialID
-				if c.whole {
-					id = "+" + id
-				}
-				got = append(got, id)
-			}
-			require.Equal(t, tc.want, got)
-			if tc.claims != nil {
-				require.Equal(t, tc.claims, plan[0].claims)
-			}
+			require.Equal(t, tc.want, choiceSelection(req, tc.picked))
 		})
 	}
 }

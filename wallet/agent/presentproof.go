@@ -28,7 +28,9 @@ import (
 // the learner's credentials satisfy each descriptor (presexch.go has the
 // matching). Share answers with a presentation the wallet makes and the
 // learner's did:key signs (wallet.Present), bound to the verifier's
-// challenge and domain. Where a descriptor limits disclosure, a BBS+
+// challenge and domain; PreviewShare shows beforehand exactly what Share
+// would send (the same plan, previewed by the wallet), for the learner's
+// consent. Where a descriptor limits disclosure, a BBS+
 // credential is derived to show only the fields asked (the wallet's
 // selective disclosure); a credential that can only be shown whole is
 // refused for a descriptor that requires limited disclosure. DeclineRequest
@@ -77,13 +79,13 @@ const (
 var (
 	// ErrNoRequest is returned when a request id matches nothing.
 	ErrNoRequest = errors.New("no such presentation request")
-	// ErrRequestAnswered is returned by Share and DeclineRequest for a
-	// request that was already answered.
+	// ErrRequestAnswered is returned by Share, PreviewShare and
+	// DeclineRequest for a request that was already answered.
 	ErrRequestAnswered = errors.New("the presentation request was already answered")
-	// ErrCannotAnswer is returned (wrapped, with the reason) by Share when
-	// the wallet holds nothing that satisfies the request as chosen, or
-	// when a credential can only be shown whole and the verifier requires
-	// limited disclosure. Nothing was sent.
+	// ErrCannotAnswer is returned (wrapped, with the reason) by Share and
+	// PreviewShare when the wallet holds nothing that satisfies the request
+	// as chosen, or when a credential can only be shown whole and the
+	// verifier requires limited disclosure. Nothing was sent.
 	ErrCannotAnswer = errors.New("the request cannot be answered")
 )
 
@@ -730,7 +732,8 @@ func submission(def *pexDefinition, choices []wallet.Choice, answers []answered,
 // the learner and bound to the request's challenge and domain, and waits
 // until it has left (Options.Timeout). It returns the request as answered.
 // A request that cannot be answered as chosen gives ErrCannotAnswer and
-// stays in the inbox; nothing is sent.
+// stays in the inbox; nothing is sent. PreviewShare shows what Share
+// would send.
 func (a *Agent) Share(ctx context.Context, id string, sel Selection) (*Request, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -784,33 +787,124 @@ func (a *Agent) Share(ctx context.Context, id string, sel Selection) (*Request, 
 	}
 }
 
-// answer makes the presentation for rec and the message that carries it.
-func (a *Agent) answer(ctx context.Context, rec *requestRecord, sel Selection) (*presentproof.PresentationParams, string, error) {
+// SharePreview is what Share would send for a request with the same
+// selection, worked out by the same plan: PreviewShare makes it without
+// signing or sending anything, and the request stays pending.
+type SharePreview struct {
+	// Request is the request with the learner's credentials that match
+	// each descriptor, as Request returns it.
+	Request Request
+	// Present is exactly what Share asks the wallet to sign: the chosen
+	// credentials in the order of the presentation, each with the paths
+	// it discloses (none: shown whole), the verifier's challenge and
+	// domain, and the presentation_submission (nil when the definition
+	// has no id). Its Expires is zero: the wallet's default from the time
+	// of signing.
+	Present wallet.PresentRequest
+	// Preview is the wallet's consent summary of Present: the identity
+	// that signs, until when, and for each credential (in Present's order)
+	// whether it is shown whole or derived, with the names of the claims
+	// and other fields shown, never their values.
+	Preview wallet.Preview
+	// Answers has, for each credential of Present (same position), the
+	// input descriptors it answers by name (the id where unnamed), in the
+	// order they are answered.
+	Answers [][]string
+}
+
+// PreviewShare returns what Share(ctx, id, sel) would send now: the
+// credentials, what of each is disclosed, the descriptors each answers,
+// and the challenge and domain the presentation is bound to. It runs the
+// plan Share runs and fails where Share would fail before signing, with
+// the same errors (ErrNoRequest, ErrRequestAnswered, ErrCannotAnswer,
+// ErrClosed, the wallet's); it signs nothing, sends nothing and changes
+// nothing.
+func (a *Agent) PreviewShare(id string, sel Selection) (*SharePreview, error) {
+	if a.isClosed() {
+		return nil, fmt.Errorf("preview share: %w", ErrClosed)
+	}
+	rec, err := a.findRequest(id)
+	if err != nil {
+		return nil, fmt.Errorf("preview share: %w", err)
+	}
+	if rec.State != RequestPending {
+		return nil, fmt.Errorf("preview share %s: %w (it is %s)", rec.ID, ErrRequestAnswered, rec.State)
+	}
+	plan, err := a.planShare(rec, sel)
+	if err != nil {
+		return nil, fmt.Errorf("preview share %s: %w", rec.ID, err)
+	}
+	pv, err := a.w.PreviewPresentation(plan.present)
+	if err != nil {
+		return nil, fmt.Errorf("preview share %s: %w", rec.ID, presentError(err))
+	}
+	return &SharePreview{Request: *plan.view, Present: plan.present, Preview: *pv, Answers: plan.answers}, nil
+}
+
+// sharePlan is the answer to a request: the request as matched, the
+// wallet request to sign, and the descriptors each credential answers.
+type sharePlan struct {
+	view    *Request
+	present wallet.PresentRequest
+	answers [][]string // by position in present.Credentials
+}
+
+// planShare works out the answer to rec with sel: the one plan that Share
+// signs and PreviewShare shows.
+func (a *Agent) planShare(rec *requestRecord, sel Selection) (*sharePlan, error) {
 	def, err := rec.definition()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	creds, err := a.candidates()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	view, err := a.view(rec, creds)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	choices, answers, err := planAnswer(view, def, sel)
 	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, d := range view.Descriptors {
+		names[d.ID] = orDefault(d.Name, d.ID)
+	}
+	byChoice := make([][]string, len(choices))
+	for _, an := range answers {
+		byChoice[an.choice] = append(byChoice[an.choice], names[an.descriptor])
+	}
+	return &sharePlan{
+		view: view,
+		present: wallet.PresentRequest{
+			Credentials: choices, Challenge: rec.Challenge, Domain: rec.Domain,
+			Submission: submission(def, choices, answers, creds),
+		},
+		answers: byChoice,
+	}, nil
+}
+
+// presentError words a wallet error from making (or previewing) the
+// presentation: a credential that can only be shown whole where the plan
+// discloses part of it means the request cannot be answered.
+func presentError(err error) error {
+	if errors.Is(err, wallet.ErrWholeOnly) {
+		return fmt.Errorf("%w: %w", ErrCannotAnswer, err)
+	}
+	return fmt.Errorf("make the presentation: %w", err)
+}
+
+// answer makes the presentation for rec and the message that carries it.
+func (a *Agent) answer(ctx context.Context, rec *requestRecord, sel Selection) (*presentproof.PresentationParams, string, error) {
+	plan, err := a.planShare(rec, sel)
+	if err != nil {
 		return nil, "", err
 	}
-	pres, err := a.w.Present(ctx, wallet.PresentRequest{
-		Credentials: choices, Challenge: rec.Challenge, Domain: rec.Domain,
-		Submission: submission(def, choices, answers, creds),
-	})
-	if errors.Is(err, wallet.ErrWholeOnly) {
-		return nil, "", fmt.Errorf("%w: %w", ErrCannotAnswer, err)
-	}
+	pres, err := a.w.Present(ctx, plan.present)
 	if err != nil {
-		return nil, "", fmt.Errorf("make the presentation: %w", err)
+		return nil, "", presentError(err)
 	}
 	var vp map[string]any
 	if err := json.Unmarshal(pres.JSON, &vp); err != nil {
