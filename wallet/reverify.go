@@ -13,6 +13,7 @@ import (
 	"github.com/skillpass/skillpass/wallet/ld"
 	"github.com/skillpass/skillpass/wallet/verify"
 	"github.com/skillpass/skillpass/wallet/verify/ob2"
+	"github.com/skillpass/skillpass/wallet/verify/status"
 )
 
 // ActionCheck is a re-check of stored credentials in the activity log: one
@@ -50,6 +51,11 @@ type Recheck struct {
 	// then kept, since nothing was found wrong either; NotChecked holds the
 	// verifier's reasons (never empty then).
 	NotChecked []string
+	// StatusKept is set when the check could not confirm a stored
+	// "revoked" or "suspended" status and kept it (see settleStatus): the
+	// record's Errors then say when and how the status was learnt and why
+	// this check could not confirm it.
+	StatusKept bool
 }
 
 // CheckReport sums up ReverifyAll.
@@ -89,7 +95,11 @@ func (w *Wallet) checkVerifier(o CheckOptions) (*verify.Verifier, error) {
 // ReverifyWith verifies a stored credential (id or unique id prefix) again
 // with o instead of the options the wallet was opened with, and keeps the
 // new verdict; for an Open Badges 2.0 badge that could not be judged (see
-// Recheck.NotChecked) it keeps the old one. A check that was allowed the
+// Recheck.NotChecked) it keeps the old one. A stored "revoked" or
+// "suspended" status that the check could not confirm (the status list
+// offline or unreachable) is kept, with a note (see Recheck.StatusKept and
+// settleStatus for the rule); a definite answer from the list replaces it.
+// A check that was allowed the
 // network (o.Fetcher set) is recorded in the activity log whatever its
 // outcome, since it contacted the issuer's web site; otherwise only a
 // changed verdict is.
@@ -193,8 +203,8 @@ func (w *Wallet) reverify(ctx context.Context, v *verify.Verifier, id string, lo
 			rc.NotChecked = []string{"signature " + vr.Checks.Signature}
 		}
 	} else {
-		rec.Result = *vr
-		setChecks(&rec.Summary, vr)
+		rec.Result, rc.StatusKept = settleStatus(rec.Result, vr, w.now())
+		setChecks(&rec.Summary, &rec.Result)
 	}
 	rc.Record = rec
 	rc.Changed = rec.Summary.Checks != rc.Before.Checks || rec.Summary.Verified != rc.Before.Verified
@@ -236,7 +246,11 @@ func (w *Wallet) checkEntry(rc *Recheck) Entry {
 	var changes []string
 	for _, name := range CheckNames {
 		if a, b := rc.Before.Checks.Value(name), s.Checks.Value(name); a != b {
-			changes = append(changes, name+" "+a+"→"+b)
+			c := name + " " + a + "→" + b
+			if name == "status" && a == string(status.Revoked) {
+				c += " (the issuer's list no longer marks it revoked, though a revocation is meant to be permanent)"
+			}
+			changes = append(changes, c)
 		}
 	}
 	switch {
@@ -246,6 +260,9 @@ func (w *Wallet) checkEntry(rc *Recheck) Entry {
 		e.Detail = strings.Join(changes, "; ")
 	default:
 		e.Detail = "no change"
+	}
+	if rc.StatusKept {
+		e.Detail += "; status " + s.Checks.Status + " kept (this check could not confirm it)"
 	}
 	return e
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,54 +30,86 @@ const checkListURL = "https://status.example.org/lists/1"
 // dir/status.example.org/lists/1 (a DirFetcher's layout).
 func revocableBadges(t *testing.T, n int) ([][]byte, func(dir string, revoked ...int)) {
 	t.Helper()
+	is := newStatusIssuer(t)
+	out := make([][]byte, n)
+	for i := range out {
+		doc := badge(is.did, i)
+		doc["credentialStatus"] = statusEntry(checkListURL, "revocation", i)
+		out[i] = is.sign(doc)
+	}
+	write := func(dir string, revoked ...int) { is.writeList(dir, checkListURL, "revocation", revoked...) }
+	return out, write
+}
+
+// statusIssuer signs test credentials and their status lists with one
+// did:key (Ed25519) issuer.
+type statusIssuer struct {
+	t    *testing.T
+	did  string
+	priv ed25519.PrivateKey
+	proc *ld.Processor
+}
+
+// newStatusIssuer returns the test issuer (the same key every time).
+func newStatusIssuer(t *testing.T) *statusIssuer {
+	t.Helper()
 	priv := ed25519.NewKeyFromSeed([]byte(strings.Repeat("r", ed25519.SeedSize)))
 	issuer, err := did.NewKey(did.Ed25519, priv.Public().(ed25519.PublicKey))
 	require.NoError(t, err)
 	loader, err := ld.NewLoader()
 	require.NoError(t, err)
-	proc := ld.NewProcessor(loader)
-	sign := func(doc map[string]any) []byte {
-		signed, err := dataintegrity.Sign(proc, doc, dataintegrity.ProofOptions{
-			VerificationMethod: issuer + "#" + strings.TrimPrefix(issuer, "did:key:"),
-			Created:            time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
-		}, priv)
-		require.NoError(t, err)
-		b, err := json.Marshal(signed)
-		require.NoError(t, err)
-		return b
+	return &statusIssuer{t: t, did: issuer, priv: priv, proc: ld.NewProcessor(loader)}
+}
+
+// sign signs doc with an eddsa-rdfc-2022 proof and returns its JSON.
+func (is *statusIssuer) sign(doc map[string]any) []byte {
+	is.t.Helper()
+	signed, err := dataintegrity.Sign(is.proc, doc, dataintegrity.ProofOptions{
+		VerificationMethod: is.did + "#" + strings.TrimPrefix(is.did, "did:key:"),
+		Created:            time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+	}, is.priv)
+	require.NoError(is.t, err)
+	b, err := json.Marshal(signed)
+	require.NoError(is.t, err)
+	return b
+}
+
+// statusEntry is a BitstringStatusListEntry for index i of the list at
+// listURL.
+func statusEntry(listURL, purpose string, i int) map[string]any {
+	return map[string]any{
+		"id": fmt.Sprintf("%s#%d", listURL, i), "type": "BitstringStatusListEntry", "statusPurpose": purpose,
+		"statusListIndex": fmt.Sprint(i), "statusListCredential": listURL,
 	}
-	out := make([][]byte, n)
-	for i := range out {
-		doc := badge(issuer, i)
-		doc["credentialStatus"] = map[string]any{
-			"id": fmt.Sprintf("%s#%d", checkListURL, i), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-			"statusListIndex": fmt.Sprint(i), "statusListCredential": checkListURL,
-		}
-		out[i] = sign(doc)
+}
+
+// writeList writes the signed status list listURL (for purpose, with the
+// given indexes set) where a DirFetcher on dir finds it: dir/<host>/<path>.
+func (is *statusIssuer) writeList(dir, listURL, purpose string, set ...int) {
+	t := is.t
+	t.Helper()
+	l, err := status.NewList(status.MinListEntries)
+	require.NoError(t, err)
+	for _, i := range set {
+		require.NoError(t, l.Set(i))
 	}
-	write := func(dir string, revoked ...int) {
-		l, err := status.NewList(status.MinListEntries)
-		require.NoError(t, err)
-		for _, i := range revoked {
-			require.NoError(t, l.Set(i))
-		}
-		enc, err := l.Encode(status.BitstringStatusList)
-		require.NoError(t, err)
-		list := sign(map[string]any{
-			"@context":  []any{"https://www.w3.org/ns/credentials/v2"},
-			"id":        checkListURL,
-			"type":      []any{"VerifiableCredential", "BitstringStatusListCredential"},
-			"issuer":    issuer,
-			"validFrom": "2025-01-01T00:00:00Z",
-			"credentialSubject": map[string]any{
-				"id": checkListURL + "#list", "type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": enc,
-			},
-		})
-		p := filepath.Join(dir, "status.example.org", "lists", "1")
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
-		require.NoError(t, os.WriteFile(p, list, 0o600))
-	}
-	return out, write
+	enc, err := l.Encode(status.BitstringStatusList)
+	require.NoError(t, err)
+	list := is.sign(map[string]any{
+		"@context":  []any{"https://www.w3.org/ns/credentials/v2"},
+		"id":        listURL,
+		"type":      []any{"VerifiableCredential", "BitstringStatusListCredential"},
+		"issuer":    is.did,
+		"validFrom": "2025-01-01T00:00:00Z",
+		"credentialSubject": map[string]any{
+			"id": listURL + "#list", "type": "BitstringStatusList", "statusPurpose": purpose, "encodedList": enc,
+		},
+	})
+	u, err := url.Parse(listURL)
+	require.NoError(t, err)
+	p := filepath.Join(dir, u.Host, filepath.FromSlash(u.Path))
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+	require.NoError(t, os.WriteFile(p, list, 0o600))
 }
 
 // importAll imports each credential and returns the record ids in order.
