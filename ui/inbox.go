@@ -456,7 +456,7 @@ func (s *InboxScreen) Connect(invitation string) {
 				return
 			}
 			s.invitation.SetText("")
-			s.status.SetText(lang.L("Connected. The issuer's offers will appear below."))
+			s.status.SetText(lang.L("Connected. Their offers and requests will appear below."))
 		})
 		s.load(ag)
 	})

@@ -102,7 +102,7 @@ func TestInboxAcceptsOffer(t *testing.T) {
 		return false
 	})
 	ap.quiet(func() {
-		require.Equal(t, "Connected. The issuer's offers will appear below.", in.Status())
+		require.Equal(t, "Connected. Their offers and requests will appear below.", in.Status())
 		require.Contains(t, in.Connections(), "connected")
 		require.Contains(t, row.Text(), cat.Achievements[0].Name)
 		require.Contains(t, row.Text(), "waiting for your answer")
