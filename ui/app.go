@@ -159,7 +159,7 @@ func New(a fyne.App, opener Opener, dir string) *App {
 	}
 	w.Resize(size)
 	a.Settings().SetTheme(themeFor(prefs.StringWithFallback(prefTheme, ThemeSystem)))
-	ap := &App{fyneApp: a, window: w, opener: opener, dir: dir, changes: make(chan struct{}, 1), agentDone: make(chan struct{})}
+	ap := &App{fyneApp: a, window: w, opener: opener, dir: dir, changes: make(chan struct{}, 1)}
 	ap.jobsIdle = sync.NewCond(&ap.jobsMu)
 	ap.unlock = newUnlockScreen(ap)
 	w.SetContent(ap.unlock.content)
@@ -346,8 +346,8 @@ func (a *App) opened(v Vault) {
 			container.NewTabItem(names[TabSettings], a.settings.content),
 		)
 		a.tabs.OnSelected = func(*container.TabItem) { a.touch(); a.tabShown() }
-		a.startAgent(v)
 	}
+	a.startAgent(v)
 	a.window.SetContent(a.tabs)
 	a.credentials.refresh()
 	a.home.refresh()
@@ -426,6 +426,7 @@ func (a *App) lockedOut() {
 	}
 	a.unlock.relock()
 	a.window.SetContent(a.unlock.content)
+	a.stopAgent()
 }
 
 // closed remembers the window's size and closes the wallet.

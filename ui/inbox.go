@@ -105,24 +105,28 @@ func StartWalletAgent(v Vault, o AgentOptions) (Agent, error) {
 	return walletAgent{Agent: a, server: srv}, nil
 }
 
-// startAgent starts the agent off the UI goroutine after the first unlock,
-// then connects to App.Invitation when one is set.
+// startAgent starts the agent off the UI goroutine after each unlock (the
+// lock stops it: see stopAgent), then connects to App.Invitation when one
+// is set, once.
 func (a *App) startAgent(v Vault) {
-	if a.StartAgent == nil {
+	if a.StartAgent == nil || a.agent != nil {
 		return
 	}
 	start, listen, inv := a.StartAgent, a.fyneApp.Preferences().String(prefAgentListen), a.Invitation
+	a.Invitation = nil
 	a.inbox.starting()
 	a.background(func() {
 		ag, err := start(v, AgentOptions{Listen: listen, OnChange: a.agentChanged})
 		fyne.Do(func() {
-			if err == nil && a.vault == nil { // the window closed meanwhile
+			if err == nil && (a.vault == nil || a.Locked() || a.agent != nil) {
+				// The window closed, or the wallet was locked, meanwhile.
 				_ = ag.Close()
 				return
 			}
 			if err == nil {
 				a.agent = ag
-				go a.watchAgent(ag)
+				a.agentDone = make(chan struct{})
+				go a.watchAgent(ag, a.agentDone)
 			}
 			a.inbox.started(ag, err)
 		})
@@ -142,11 +146,11 @@ func (a *App) agentChanged() {
 }
 
 // watchAgent reloads the inbox whenever the agent reports a change, until
-// the agent stops.
-func (a *App) watchAgent(ag Agent) {
+// done is closed (the agent stops).
+func (a *App) watchAgent(ag Agent, done <-chan struct{}) {
 	for {
 		select {
-		case <-a.agentDone:
+		case <-done:
 			return
 		case <-a.changes:
 			a.background(func() { a.inbox.load(ag) })
@@ -154,7 +158,10 @@ func (a *App) watchAgent(ag Agent) {
 	}
 }
 
-// stopAgent closes the agent (before the wallet: it uses it).
+// stopAgent closes the agent (before the wallet: it uses it). The lock
+// stops it too: the agent holds the wallet's key manager, which must not
+// outlive the keys, and a locked wallet answers nobody; it starts again on
+// unlock (offers sent meanwhile wait at a mediator, if one is used).
 func (a *App) stopAgent() {
 	if a.agent == nil {
 		return
@@ -164,6 +171,9 @@ func (a *App) stopAgent() {
 		fyne.LogError("stop the agent", err)
 	}
 	a.agent = nil
+	if a.inbox != nil {
+		a.inbox.stopped()
+	}
 }
 
 // InboxScreen is where credentials offered over DIDComm arrive: paste an
@@ -266,6 +276,15 @@ func (s *InboxScreen) starting() {
 	s.status.SetText(lang.L("Starting your DIDComm agent…"))
 	s.connectB.Disable()
 	s.openQRB.Disable()
+}
+
+// stopped forgets the agent, stopped while the wallet is locked.
+func (s *InboxScreen) stopped() {
+	s.agent = nil
+	s.connectB.Disable()
+	s.openQRB.Disable()
+	s.endpoint.SetText("")
+	s.status.SetText(lang.L("Your DIDComm agent stopped while the wallet is locked; it starts again when you unlock."))
 }
 
 // started takes the agent (or says why it did not start).

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,4 +172,60 @@ func TestInboxAcceptsOffer(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	require.Equal(t, shown[0].ID, list[0].ID)
+}
+
+// TestLockStopsAgent: locking the wallet stops its DIDComm agent (it holds
+// the wallet's key manager, which must not outlive the keys): its address
+// no longer answers and the inbox says why; unlocking starts it again at the
+// same address.
+func TestLockStopsAgent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a DIDComm agent twice")
+	}
+	a := newTestApp(t)
+	dir := filepath.Join(t.TempDir(), "w") // unix socket paths are short
+	ap := New(a, WalletOpener{}, dir)
+	ap.StartAgent = StartWalletAgent
+	t.Cleanup(func() { ap.Wait(); ap.quiet(ap.Window().Close) })
+	u := ap.Unlock()
+	test.Type(u.pass, testPassphrase)
+	test.Type(u.confirm, testPassphrase)
+	test.Tap(u.button)
+	ap.Wait()
+	in := ap.Inbox()
+	require.NotNil(t, in, u.Status())
+	eventually(t, ap, "the agent starts", func() bool { return in.agent != nil })
+	var endpoint string
+	ap.quiet(func() { endpoint = in.agent.Endpoint() })
+	// Whether anything accepts a connection at the agent's address (a
+	// plain TCP dial: the test's HTTP client refuses every request).
+	answers := func() bool {
+		u, err := url.Parse(endpoint)
+		require.NoError(t, err)
+		c, err := net.DialTimeout("tcp", u.Host, 2*time.Second)
+		if err != nil {
+			return false
+		}
+		_ = c.Close()
+		return true
+	}
+	require.True(t, answers(), "the agent listens at %s", endpoint)
+
+	ap.quiet(ap.LockNow)
+	ap.quiet(func() {
+		require.True(t, ap.Locked())
+		require.Nil(t, in.agent)
+		require.Contains(t, in.Status(), "stopped while the wallet is locked")
+	})
+	require.False(t, answers(), "nothing listens while locked")
+
+	test.Type(u.pass, testPassphrase)
+	test.Tap(u.button)
+	ap.Wait()
+	eventually(t, ap, "the agent starts again", func() bool { return in.agent != nil })
+	ap.quiet(func() {
+		require.Equal(t, endpoint, in.agent.Endpoint(), "the same address as before the lock")
+		require.Empty(t, in.Status())
+	})
+	require.True(t, answers())
 }
