@@ -226,6 +226,12 @@ func TestGoRowsAims(t *testing.T) {
 		}},
 		{Pattern: "^(BenchmarkOpen10k)$", Err: "go test -bench: exit status 1: store is busy"},
 		{Pattern: "^(BenchmarkKDF)$", Results: []benchResult{{Name: "KDF", Metrics: map[string]float64{"ns/op": 0.138e9}}}},
+		{Pattern: "^(BenchmarkUnlockToPassportHome)$", Results: []benchResult{{Name: "UnlockToPassportHome",
+			Metrics: map[string]float64{"ns/op": 545e6, "ms/unlock": 519.7, "MB-rss": 130.1}}}},
+		{Pattern: "^(BenchmarkReceive)$", Results: []benchResult{
+			{Name: "Receive/ours", Metrics: map[string]float64{"ns/op": 50e6, "median-ms": 51.5, "MB-rss": 63}},
+			{Name: "Receive/aries-mem", Metrics: map[string]float64{"ns/op": 28e6, "median-ms": 22.5, "MB-rss": 73}},
+		}},
 	}
 	rows := goRows(runs)
 	byName := map[string]row{}
@@ -238,6 +244,15 @@ func TestGoRowsAims(t *testing.T) {
 	require.Equal(t, "-", byName["Open10k"].Met)
 	require.Equal(t, "< 300 ms, < 150 MB", byName["Open10k"].Aim)
 	require.Equal(t, "NO", byName["KDF"].Met)
+	home := byName["UnlockToPassportHome"]
+	require.Equal(t, "520 ms/unlock, 130.1 MB RSS", home.Extra)
+	require.Equal(t, "< 1000 ms, < 250 MB", home.Aim)
+	require.Equal(t, "yes", home.Met)
+	require.Equal(t, "median 51.5 ms, 63.0 MB RSS", byName["Receive/ours"].Extra)
+	require.Equal(t, "yes", byName["Receive/ours"].Met, "63 MB is under 100 MB")
+	ratio := byName["  ratio ours/aries-mem (median)"]
+	require.Equal(t, "2.29x", ratio.Time)
+	require.Equal(t, "NO", ratio.Met, "51.5 / 22.5 is over 2x")
 }
 
 // TestCorpus builds the corpus twice (it must come out the same, byte for
