@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -227,93 +226,6 @@ func matchWords(m agent.Match) string {
 	}
 }
 
-// minIDPrefix is the shortest prefix the agent takes for an id.
-const minIDPrefix = 4
-
-// shareLine is one credential a share would disclose.
-type shareLine struct {
-	m       agent.Match
-	whole   bool
-	claims  []string
-	answers []string // descriptor names it answers
-}
-
-// sharePlan works out, from the request as the agent shows it, which
-// credential answers each descriptor (the one chosen with --use, else the
-// first usable match) and what of it is shown. The agent decides for
-// itself when it shares; with submission rules (r.Rules) it may leave
-// optional descriptors out. ok is false when the plan cannot be worked
-// out here; Share then says why.
-func sharePlan(r *agent.Request, sel map[string]string) ([]shareLine, bool) {
-	known := map[string]bool{}
-	for _, d := range r.Descriptors {
-		known[d.ID] = true
-	}
-	for id := range sel {
-		if !known[id] {
-			return nil, false
-		}
-	}
-	idx := map[string]int{}
-	var lines []shareLine
-	for _, d := range r.Descriptors {
-		var pick *agent.Match
-		if want := sel[d.ID]; want != "" {
-			for i := range d.Matches {
-				id := d.Matches[i].CredentialID
-				if id == want || (len(want) >= minIDPrefix && strings.HasPrefix(id, want)) {
-					if pick != nil {
-						return nil, false
-					}
-					pick = &d.Matches[i]
-				}
-			}
-		} else {
-			for i := range d.Matches {
-				if d.Matches[i].Problem == "" {
-					pick = &d.Matches[i]
-					break
-				}
-			}
-		}
-		if pick == nil || pick.Problem != "" {
-			if len(r.Rules) > 0 && sel[d.ID] == "" {
-				continue // a rule may leave it out
-			}
-			return nil, false
-		}
-		i, seen := idx[pick.CredentialID]
-		if !seen {
-			i = len(lines)
-			idx[pick.CredentialID] = i
-			lines = append(lines, shareLine{m: *pick})
-		}
-		l := &lines[i]
-		l.answers = append(l.answers, firstNonEmpty(d.Name, d.ID))
-		if !pick.Selective || len(pick.Claims) == 0 {
-			l.whole = true
-		}
-		for _, c := range pick.Claims {
-			if !containsString(l.claims, c) {
-				l.claims = append(l.claims, c)
-			}
-		}
-	}
-	for i := range lines {
-		sort.Strings(lines[i].claims)
-	}
-	return lines, len(lines) > 0
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func cmdShare(o *opts, env Env) error {
 	if len(o.args) != 1 {
 		return &usageError{msg: fmt.Sprintf(msgNeedRequestID, "share"), hint: msgShareUsageHint}
@@ -322,16 +234,20 @@ func cmdShare(o *opts, env Env) error {
 	if err != nil {
 		return err
 	}
-	r, err := c.Request(ctx(), o.args[0])
-	if err != nil {
-		return requestErr(err)
-	}
-	if r.State == agent.RequestPending && !o.json {
-		if lines, ok := sharePlan(r, o.use); ok {
-			printShareConsent(env.Stdout, r, lines)
+	sel := agent.Selection(o.use)
+	id := o.args[0]
+	if !o.json {
+		// The agent's own plan, exactly what Share sends with the same
+		// selection: shown first, and a share that cannot go ahead stops
+		// here with Share's own error, nothing sent.
+		pv, err := c.PreviewShare(ctx(), id, sel)
+		if err != nil {
+			return requestErr(err)
 		}
+		printShareConsent(env.Stdout, pv)
+		id = pv.Request.ID
 	}
-	shared, err := c.Share(ctx(), r.ID, agent.Selection(o.use))
+	shared, err := c.Share(ctx(), id, sel)
 	if err != nil {
 		if shared != nil && shared.Problem != "" && !o.json {
 			fmt.Fprintf(env.Stdout, msgShareProblem, shared.ID, shared.State, shared.Problem)
@@ -345,29 +261,49 @@ func cmdShare(o *opts, env Env) error {
 	return nil
 }
 
-// printShareConsent shows what a share discloses, to whom, as present's
-// consent summary does.
-func printShareConsent(out io.Writer, r *agent.Request, lines []shareLine) {
-	fmt.Fprintf(out, msgShareHead, requestFrom(*r))
-	if r.Domain != "" {
-		fmt.Fprintf(out, msgRequestDomain, r.Domain)
+// printShareConsent shows what a share discloses, to whom, as the agent
+// previewed it (pv) and as present's consent summary does: the verifier,
+// the learner's signing identity, the domain and challenge the
+// presentation is bound to, and for each credential whether it is shown
+// whole or derived, the names of its claims and other fields (never their
+// values) and the parts of the request it answers; then the parts the
+// verifier's rules let the agent leave out.
+func printShareConsent(out io.Writer, pv *agent.SharePreview) {
+	fmt.Fprintf(out, msgShareHead, requestFrom(pv.Request), pv.Preview.Holder)
+	if pv.Preview.Domain != "" {
+		fmt.Fprintf(out, msgRequestDomain, pv.Preview.Domain)
 	}
-	if r.Challenge != "" {
-		fmt.Fprintf(out, msgPresentChallenge, r.Challenge)
+	if pv.Preview.Challenge != "" {
+		fmt.Fprintf(out, msgPresentChallenge, pv.Preview.Challenge)
 	}
-	for _, l := range lines {
+	answered := map[string]bool{}
+	for i, c := range pv.Preview.Credentials {
 		head := msgPresentCred
-		if !l.whole {
+		if !c.Whole {
 			head = msgPresentCredPart
 		}
-		fmt.Fprintf(out, head, l.m.CredentialID, l.m.Name, firstNonEmpty(l.m.IssuerName, l.m.IssuerID, "?"))
-		if !l.whole {
-			fmt.Fprintf(out, msgPresentClaims, strings.Join(l.claims, ", "))
+		fmt.Fprintf(out, head, c.ID, c.Name, firstNonEmpty(c.IssuerName, c.IssuerID, "?"))
+		if len(c.Claims) > 0 {
+			fmt.Fprintf(out, msgPresentClaims, strings.Join(c.Claims, ", "))
 		}
-		fmt.Fprintf(out, msgShareFor, strings.Join(l.answers, ", "))
+		if len(c.Fields) > 0 {
+			fmt.Fprintf(out, msgPresentFields, strings.Join(c.Fields, ", "))
+		}
+		if i < len(pv.Answers) && len(pv.Answers[i]) > 0 {
+			fmt.Fprintf(out, msgShareFor, strings.Join(pv.Answers[i], ", "))
+			for _, name := range pv.Answers[i] {
+				answered[name] = true
+			}
+		}
 	}
-	if len(r.Rules) > 0 {
-		fmt.Fprint(out, msgShareRules)
+	var left []string
+	for _, d := range pv.Request.Descriptors {
+		if name := firstNonEmpty(d.Name, d.ID); !answered[name] {
+			left = append(left, name)
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(out, msgShareLeftOut, strings.Join(left, ", "))
 	}
 }
 

@@ -21,9 +21,22 @@ import (
 // control socket in the test's process, as `skillpass-cli agent` does.
 func runningAgent(t *testing.T) (dir string, a *agent.Agent) {
 	t.Helper()
+	dir, a, _ = runningAgentWith(t)
+	return dir, a
+}
+
+// runningAgentWith is runningAgent for a wallet that holds the credentials
+// in files (imported with skillpass-cli import before the agent starts);
+// it returns their record ids too, in the order of files.
+func runningAgentWith(t *testing.T, files ...string) (dir string, a *agent.Agent, ids []string) {
+	t.Helper()
 	dir = filepath.Join(t.TempDir(), "w")
-	r := runCLI(t, map[string]string{EnvPassphrase: pass}, "", "--wallet", dir, "init")
+	env := map[string]string{EnvPassphrase: pass}
+	r := runCLI(t, env, "", "--wallet", dir, "init")
 	require.Equal(t, ExitOK, r.code, r.stderr)
+	for _, f := range files {
+		ids = append(ids, importCredential(t, env, dir, f))
+	}
 	w, err := wallet.Open(dir, []byte(pass), wallet.Options{})
 	require.NoError(t, err)
 	a, err = agent.New(w, agent.Options{Timeout: 15 * time.Second})
@@ -35,7 +48,7 @@ func runningAgent(t *testing.T) (dir string, a *agent.Agent) {
 		_ = a.Close()
 		_ = w.Close()
 	})
-	return dir, a
+	return dir, a, ids
 }
 
 // TestRequestCommandsNeedAgent: without an agent the request and mediator
@@ -222,53 +235,98 @@ func TestRequestCommands(t *testing.T) {
 	require.Len(t, all, 2)
 }
 
-// TestSharePlan: what share announces before sending: the chosen or
-// first usable credential per descriptor, shown whole unless every
-// descriptor it answers is answered selectively; nothing when the plan
-// cannot be worked out.
-func TestSharePlan(t *testing.T) {
-	whole := agent.Match{CredentialID: "aaaa1111", Name: "A", Claims: []string{"type"}}
-	part := agent.Match{CredentialID: "bbbb2222", Name: "B", Selective: true, Claims: []string{"credentialSubject.achievement.name", "type"}}
-	bad := agent.Match{CredentialID: "cccc3333", Name: "C", Problem: "whole only"}
-	req := func(rules []string, ds ...agent.Descriptor) *agent.Request {
-		return &agent.Request{Rules: rules, Descriptors: ds}
+// TestShareDerivedPlan: for a verifier that requires limited disclosure,
+// share prints the plan the agent itself works out (Agent.PreviewShare):
+// the BBS+ badge derived to show only the claims the agent decides on
+// (those asked and those always shown, never one not asked for), the other
+// fields shown, the part of the request it answers, the learner's signing
+// identity, the verifier's domain and challenge; then it sends exactly
+// that. share --json prints the request as answered. Where the verifier's
+// rules let the agent leave a part out, the plan says which.
+func TestShareDerivedPlan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two DIDComm agents")
 	}
-	for _, tc := range []struct {
-		name  string
-		req   *agent.Request
-		sel   map[string]string
-		want  []string // credential ids, "+" prefix when shown whole
-		claim []string // claims of the first, when not whole
-		ok    bool
-	}{
-		{"first usable match", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{bad, part}}), nil, []string{"bbbb2222"}, []string{"credentialSubject.achievement.name", "type"}, true},
-		{"chosen", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{part, whole}}), map[string]string{"d": "aaaa"}, []string{"+aaaa1111"}, nil, true},
-		{"a prefix too short", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{whole}}), map[string]string{"d": "aaa"}, nil, nil, false},
-		{"no such descriptor", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{whole}}), map[string]string{"x": "aaaa"}, nil, nil, false},
-		{"chosen cannot be used", req(nil, agent.Descriptor{ID: "d", Matches: []agent.Match{bad}}), map[string]string{"d": "cccc"}, nil, nil, false},
-		{"no match", req(nil, agent.Descriptor{ID: "d"}), nil, nil, nil, false},
-		{"same credential twice, once whole", req(nil,
-			agent.Descriptor{ID: "d1", Matches: []agent.Match{part}},
-			agent.Descriptor{ID: "d2", Matches: []agent.Match{{CredentialID: "bbbb2222", Claims: []string{"name"}}}}),
-			nil, []string{"+bbbb2222"}, nil, true},
-		{"a rule may leave one out", req([]string{"1 of g"},
-			agent.Descriptor{ID: "d1"}, agent.Descriptor{ID: "d2", Matches: []agent.Match{whole}}), nil, []string{"+aaaa1111"}, nil, true},
+	dir, a, ids := runningAgentWith(t, bbsBadgeFile(t))
+	cli := func(args ...string) result { return runCLI(t, nil, "", append([]string{"--wallet", dir}, args...)...) }
+	ver := controltest.NewVerifier(t)
+	invID, link := ver.Invitation(t)
+	r := cli("connect", string(link))
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	conn := ver.Connection(t, invID)
+	wait := func(piid string) {
+		require.Eventually(t, func() bool {
+			r := cli("requests", "--json")
+			return r.code == 0 && strings.Contains(r.stdout, piid)
+		}, 15*time.Second, 50*time.Millisecond)
+	}
+
+	const challenge, domain = "c-8f2d", "employer.example"
+	def := controltest.BadgeDefinition("Forklift Operation", "required")
+	piid := ver.Request(t, conn, def, challenge, domain)
+	wait(piid)
+
+	pv, err := a.PreviewShare(piid, nil)
+	require.NoError(t, err)
+	require.Len(t, pv.Preview.Credentials, 1)
+	shown := pv.Preview.Credentials[0]
+	require.Equal(t, ids[0], shown.ID)
+	require.False(t, shown.Whole, "the agent derives the BBS+ badge")
+	require.Contains(t, shown.Claims, "achievement.name")
+	require.Contains(t, shown.Claims, "achievement.id", "always shown with the achievement, as the wallet decides")
+	for _, hidden := range []string{"licenseNumber", "role", "activityStartDate"} {
+		require.NotContains(t, shown.Claims, hidden)
+	}
+
+	r = cli("share", piid[:8])
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	for _, want := range []string{
+		"Sharing with " + controltest.VerifierLabel + ", signed by you as " + pv.Preview.Holder + ":\n",
+		"for the domain " + domain + "\n",
+		"bound to the verifier's challenge " + challenge + "\n",
+		shown.ID + "  " + `"` + shown.Name + `" from ` + firstNonEmpty(shown.IssuerName, shown.IssuerID) + ", only the claims below (derived BBS+ proof)\n",
+		"      claims: " + strings.Join(shown.Claims, ", ") + "\n",
+		"      with:   " + strings.Join(shown.Fields, ", ") + "\n",
+		"      answers: Forklift Operation badge\n",
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			lines, ok := sharePlan(tc.req, tc.sel)
-			require.Equal(t, tc.ok, ok)
-			var got []string
-			for _, l := range lines {
-				id := l.m.CredentialID
-				if l.whole {
-					id = "+" + id
-				}
-				got = append(got, id)
-			}
-			require.Equal(t, tc.want, got)
-			if tc.claim != nil {
-				require.Equal(t, tc.claim, lines[0].claims)
-			}
-		})
+		require.Contains(t, r.stdout, want)
 	}
+	for _, hidden := range []string{"licenseNumber", "FL-2025-0042", "shown whole", "not answered"} {
+		require.NotContains(t, r.stdout, hidden)
+	}
+	require.Less(t, strings.Index(r.stdout, "Sharing with"), strings.Index(r.stdout, "Shared presentation"), "the plan first")
+	raw := string(ver.Presentation(t, piid))
+	require.Contains(t, raw, "BbsBlsSignatureProof2020", "derived, as the plan said")
+	require.Contains(t, raw, challenge)
+	require.NotContains(t, raw, "FL-2025-0042")
+	require.NotContains(t, raw, "Warehouse operative")
+
+	second := ver.Request(t, conn, def, "c-2", "")
+	wait(second)
+	r = cli("share", second, "--json")
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	var got agent.Request
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got), r.stdout)
+	require.Equal(t, second, got.ID)
+	require.Equal(t, agent.RequestShared, got.State)
+	require.NotEmpty(t, got.PresentationID)
+	require.Contains(t, string(ver.Presentation(t, second)), got.PresentationID)
+
+	// A rule asks for one of two badges: the plan names the one the agent
+	// answers with and the part it leaves out.
+	pick := controltest.BadgeDefinition("Forklift Operation", "required")
+	crane := controltest.BadgeDefinition("Crane Operation", "")["input_descriptors"].([]any)[0].(map[string]any)
+	crane["id"], crane["group"] = "crane", []any{"A"}
+	forklift := pick["input_descriptors"].([]any)[0].(map[string]any)
+	forklift["group"] = []any{"A"}
+	pick["input_descriptors"] = []any{crane, forklift}
+	pick["submission_requirements"] = []any{map[string]any{"name": "One badge", "rule": "pick", "count": 1, "from": "A"}}
+	third := ver.Request(t, conn, pick, "c-3", "")
+	wait(third)
+	r = cli("share", third)
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	require.Contains(t, r.stdout, "      answers: Forklift Operation badge\n")
+	require.Contains(t, r.stdout, "  not answered (the verifier's rules do not need it): Crane Operation badge\n")
+	require.Contains(t, r.stdout, "only the claims below (derived BBS+ proof)")
+	ver.Presentation(t, third)
 }

@@ -305,6 +305,23 @@ func (c *Client) Share(ctx context.Context, id string, sel agent.Selection) (*ag
 	return r, err
 }
 
+// PreviewShare returns what Share(ctx, id, sel) would send now, worked
+// out by the agent's own plan (agent.Agent.PreviewShare): the credentials
+// in the order of the presentation, what of each is disclosed (whole, or
+// derived with the names of the claims shown), the input descriptors each
+// answers, and the challenge and domain the presentation is bound to.
+// Nothing is signed or sent and the request stays pending. It fails where
+// Share would fail before signing, with errors that unwrap to the same
+// sentinels (agent.ErrNoRequest, agent.ErrRequestAnswered,
+// agent.ErrCannotAnswer, ...).
+func (c *Client) PreviewShare(ctx context.Context, id string, sel agent.Selection) (*agent.SharePreview, error) {
+	var pv agent.SharePreview
+	if err := c.call(ctx, request{Op: opPreviewShare, ID: id, Selection: sel}, &pv); err != nil {
+		return nil, err
+	}
+	return &pv, nil
+}
+
 // DeclineRequest refuses request id and tells the verifier, with reason.
 func (c *Client) DeclineRequest(ctx context.Context, id, reason string) error {
 	return c.call(ctx, request{Op: opDeclineRequest, ID: id, Reason: reason}, nil)

@@ -32,9 +32,10 @@
 // connect (invitation, base64 in JSON), connections, inbox, offers,
 // accept (id), decline (id, reason), mediator-use (invitation), mediator,
 // pickup, requests (all), request (id), share (id, selection: input
-// descriptor id to credential id), decline-request (id, reason). While the wallet is locked every operation but
-// status answers the code "locked". Error codes map back to the sentinel
-// errors of packages wallet and agent (wallet.ErrLocked, agent.ErrNoOffer,
-// ...), so a Client's caller branches on them with errors.Is as if it held
-// the wallet itself.
+// descriptor id to credential id), preview-share (id, selection: what share
+// would send, sending nothing), decline-request (id, reason). While the
+// wallet is locked every operation but status answers the code "locked".
+// Error codes map back to the sentinel errors of packages wallet and agent
+// (wallet.ErrLocked, agent.ErrNoOffer, ...), so a Client's caller branches
+// on them with errors.Is as if it held the wallet itself.
 package control

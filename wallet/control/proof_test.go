@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
@@ -139,6 +140,7 @@ func TestRequestOpsWithoutAgent(t *testing.T) {
 		"requests":        func() error { _, err := c.Requests(ctx, true); return err },
 		"request":         func() error { _, err := c.Request(ctx, "abcd"); return err },
 		"share":           func() error { _, err := c.Share(ctx, "abcd", nil); return err },
+		"preview-share":   func() error { _, err := c.PreviewShare(ctx, "abcd", nil); return err },
 		"decline-request": func() error { return c.DeclineRequest(ctx, "abcd", "") },
 	} {
 		require.ErrorIs(t, call(), ErrNoAgent, name)
@@ -175,6 +177,8 @@ func TestRequestsOverSocket(t *testing.T) {
 	for _, line := range []string{
 		`{"v":1,"op":"request"}`, `{"v":1,"op":"share","selection":{"badge":"x"}}`, `{"v":1,"op":"decline-request"}`,
 		`{"v":1,"op":"share","id":"x","selection":["not","a","map"]}`,
+		`{"v":1,"op":"preview-share","selection":{"badge":"x"}}`,
+		`{"v":1,"op":"preview-share","id":"x","selection":"badge"}`,
 	} {
 		resp := rawCall(t, s.Path(), []byte(line+"\n"))
 		require.False(t, resp.OK, line)
@@ -253,4 +257,166 @@ func TestRequestsOverSocket(t *testing.T) {
 		states[r.ID] = r.State
 	}
 	require.Equal(t, map[string]agent.RequestState{piid: agent.RequestShared, second: agent.RequestDeclined}, states)
+}
+
+// importBBSBadge imports into w an Open Badge for the achievement "Forklift
+// Safety" that a BBS+ issuer signed (controltest.BBSIssuer), with a claim
+// no verifier asks for, and returns its record id.
+func importBBSBadge(t *testing.T, w *wallet.Wallet) string {
+	t.Helper()
+	is := controltest.NewBBSIssuer(t, 9)
+	vc := map[string]any{
+		"@context":     []any{"https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context.json", "https://w3id.org/security/bbs/v1"},
+		"id":           "urn:uuid:7b2e4d1a-3c5f-4a6e-8d9b-0c1e2f3a4b5c",
+		"type":         []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":       is.DID,
+		"issuanceDate": "2025-09-01T09:00:00Z",
+		"name":         "Forklift Safety Badge",
+		"credentialSubject": map[string]any{
+			"id":   "did:example:learner",
+			"type": []any{"AchievementSubject"},
+			"achievement": map[string]any{
+				"id": "urn:uuid:2c4e6a8b-1d3f-4b5a-9c7e-8f0a1b2c3d4e", "type": []any{"Achievement"}, "name": "Forklift Safety",
+			},
+			"licenseNumber": "FL-2025-0123",
+		},
+	}
+	res, err := w.Import(context.Background(), "bbs.json", is.Sign(t, vc))
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	require.Nil(t, res[0].Rejected)
+	return res[0].ID
+}
+
+// comparable returns pv as JSON with the preview's expiry left out (the
+// wallet's default, counted from the moment of each preview).
+func comparable(t *testing.T, pv *agent.SharePreview) string {
+	t.Helper()
+	cp := *pv
+	cp.Preview.Expires = time.Time{}
+	b, err := json.Marshal(cp)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestPreviewShareOverSocket: preview-share answers what the agent's own
+// PreviewShare says for the same request and selection (a whole Ed25519
+// credential; a BBS+ credential derived to show what is asked) and changes
+// nothing: the request stays pending, the verifier receives nothing and
+// the activity log has no presentation. Its refusals are the agent's,
+// with the same sentinels; once shared, the request is answered.
+func TestPreviewShareOverSocket(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts three DIDComm agents")
+	}
+	c, s, credID, achievement := startLearner(t)
+	bbsID := importBBSBadge(t, s.w)
+	ver := controltest.NewVerifier(t)
+	ctx := controltest.Context(t)
+	invID, link := ver.Invitation(t)
+	_, err := c.Connect(ctx, link)
+	require.NoError(t, err)
+	conn := ver.Connection(t, invID)
+
+	for _, tc := range []struct {
+		name              string
+		def               map[string]any
+		challenge, domain string
+		sel               agent.Selection
+		cred              string
+		whole             bool
+	}{
+		{"whole credential", controltest.BadgeDefinition(achievement, ""), "c-pv-1", "employer.example", nil, credID, true},
+		{"chosen by prefix", controltest.BadgeDefinition(achievement, ""), "c-pv-2", "", agent.Selection{"badge": credID[:6]}, credID, true},
+		{"derived BBS+ credential", controltest.BadgeDefinition("Forklift Safety", "required"), "c-pv-3", "employer.example", nil, bbsID, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			piid := ver.Request(t, conn, tc.def, tc.challenge, tc.domain)
+			waitRequest(t, c, piid)
+			before, err := s.w.Activity()
+			require.NoError(t, err)
+
+			got, err := c.PreviewShare(ctx, piid[:8], tc.sel)
+			require.NoError(t, err)
+			want, err := s.a.PreviewShare(piid[:8], tc.sel)
+			require.NoError(t, err)
+			require.WithinDuration(t, want.Preview.Expires, got.Preview.Expires, time.Minute)
+			require.JSONEq(t, comparable(t, want), comparable(t, got), "the socket answers the agent's preview")
+
+			require.Equal(t, piid, got.Request.ID)
+			require.Equal(t, agent.RequestPending, got.Request.State)
+			require.Equal(t, tc.challenge, got.Present.Challenge)
+			require.Equal(t, tc.domain, got.Present.Domain)
+			require.Equal(t, tc.challenge, got.Preview.Challenge)
+			require.Len(t, got.Present.Credentials, 1)
+			require.Len(t, got.Preview.Credentials, 1)
+			shown := got.Preview.Credentials[0]
+			require.Equal(t, tc.cred, got.Present.Credentials[0].ID)
+			require.Equal(t, tc.cred, shown.ID)
+			require.Equal(t, tc.whole, shown.Whole)
+			require.Equal(t, tc.whole, got.Present.Credentials[0].Disclose == nil)
+			if !tc.whole {
+				require.Contains(t, shown.Claims, "achievement.name")
+				require.NotContains(t, shown.Claims, "licenseNumber", "a claim not asked for stays hidden")
+			}
+			require.Equal(t, [][]string{{tc.def["input_descriptors"].([]any)[0].(map[string]any)["name"].(string)}}, got.Answers)
+
+			// Nothing was sent, signed or changed.
+			r, err := c.Request(ctx, piid)
+			require.NoError(t, err)
+			require.Equal(t, agent.RequestPending, r.State)
+			require.Empty(t, r.PresentationID)
+			require.Zero(t, ver.Received(), "a preview sends nothing")
+			after, err := s.w.Activity()
+			require.NoError(t, err)
+			require.Len(t, after, len(before), "a preview signs and records nothing")
+
+			require.NoError(t, c.DeclineRequest(ctx, piid, "only a preview"))
+			_, err = c.PreviewShare(ctx, piid, tc.sel)
+			require.ErrorIs(t, err, agent.ErrRequestAnswered)
+		})
+	}
+
+	piid := ver.Request(t, conn, controltest.BadgeDefinition(achievement, ""), "c-pv-4", "")
+	waitRequest(t, c, piid)
+	for _, tc := range []struct {
+		name string
+		id   string
+		sel  agent.Selection
+		want error
+	}{
+		{"no such request", "ffff0000", nil, agent.ErrNoRequest},
+		{"no such descriptor", piid, agent.Selection{"other": credID}, agent.ErrCannotAnswer},
+		{"a credential that does not match", piid, agent.Selection{"badge": bbsID}, agent.ErrCannotAnswer},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.PreviewShare(ctx, tc.id, tc.sel)
+			require.ErrorIs(t, err, tc.want)
+			_, aerr := s.a.PreviewShare(tc.id, tc.sel)
+			require.EqualError(t, err, aerr.Error(), "the agent's own words")
+		})
+	}
+	r, err := c.Request(ctx, piid)
+	require.NoError(t, err)
+	require.Equal(t, agent.RequestPending, r.State)
+	require.Zero(t, ver.Received())
+
+	// Share sends the credential the preview named.
+	pv, err := c.PreviewShare(ctx, piid, nil)
+	require.NoError(t, err)
+	shared, err := c.Share(ctx, piid, nil)
+	require.NoError(t, err)
+	require.Equal(t, agent.RequestShared, shared.State)
+	rec, err := s.w.Get(pv.Present.Credentials[0].ID)
+	require.NoError(t, err)
+	var vc struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(rec.Raw), &vc))
+	require.NotEmpty(t, vc.ID)
+	raw := string(ver.Presentation(t, piid))
+	require.Contains(t, raw, vc.ID)
+	require.Contains(t, raw, pv.Present.Challenge)
+	_, err = c.PreviewShare(ctx, piid, nil)
+	require.ErrorIs(t, err, agent.ErrRequestAnswered)
 }

@@ -44,6 +44,7 @@ const (
 	opRequests       = "requests"
 	opRequest        = "request"
 	opShare          = "share"
+	opPreviewShare   = "preview-share"
 	opDeclineRequest = "decline-request"
 )
 
@@ -134,7 +135,8 @@ type request struct {
 	Now        time.Time `json:"now,omitzero"`
 	// All asks requests for every request, whatever its state.
 	All bool `json:"all,omitempty"`
-	// Selection is share's choice of credential per input descriptor.
+	// Selection is share's (and preview-share's) choice of credential per
+	// input descriptor.
 	Selection map[string]string `json:"selection,omitempty"`
 }
 

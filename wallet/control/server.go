@@ -337,7 +337,7 @@ func (s *Server) dispatch(req request) response {
 	}
 	switch req.Op {
 	case opConnect, opConnections, opInbox, opOffers, opAccept, opDecline,
-		opMediatorUse, opMediator, opPickup, opRequests, opRequest, opShare, opDeclineRequest:
+		opMediatorUse, opMediator, opPickup, opRequests, opRequest, opShare, opPreviewShare, opDeclineRequest:
 	default:
 		return errorResponse(fmt.Errorf("%w: unknown operation %q", ErrBadRequest, req.Op), nil)
 	}
@@ -430,6 +430,14 @@ func (s *Server) dispatchProof(req request) response {
 			return errorResponse(err, r)
 		}
 		return s.answer(r, nil)
+	case opPreviewShare:
+		// What share would send with the same selection, by the agent's
+		// own plan; nothing is signed, sent or changed.
+		if req.ID == "" {
+			return errorResponse(fmt.Errorf("%w: preview-share needs a request id", ErrBadRequest), nil)
+		}
+		pv, err := s.a.PreviewShare(req.ID, agent.Selection(req.Selection))
+		return s.answer(pv, err)
 	case opDeclineRequest:
 		if req.ID == "" {
 			return errorResponse(fmt.Errorf("%w: decline-request needs a request id", ErrBadRequest), nil)
