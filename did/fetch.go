@@ -186,7 +186,9 @@ var errNotHTTPS = errors.New("only https is allowed")
 // client on http.DefaultTransport) so the caller's client is not changed; the
 // copy gets DefaultHTTPTimeout when client has no timeout, follows at most 5
 // redirects and only to https URLs (after the client's own CheckRedirect, if
-// any, agrees). It refuses non-https URLs before any connection, answers
+// any, agrees). Through a HostsOnly Fetcher it contacts only the hosts
+// allowed there, redirect targets included (a redirect elsewhere fails with
+// a *HostError). It refuses non-https URLs before any connection, answers
 // other than 200 OK, and bodies larger than MaxFetchSize.
 func HTTPFetcher(client *http.Client) Fetcher {
 	c := &http.Client{}
@@ -200,6 +202,9 @@ func HTTPFetcher(client *http.Client) Fetcher {
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if req.URL.Scheme != "https" {
 			return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), errNotHTTPS)
+		}
+		if err := checkHost(req.Context(), req.URL.Host); err != nil {
+			return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
 		}
 		if len(via) >= maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
@@ -229,6 +234,9 @@ func httpGet(ctx context.Context, c *http.Client, rawURL string) ([]byte, error)
 	if u.Host == "" {
 		return nil, fmt.Errorf("url has no host")
 	}
+	if err := checkHost(ctx, u.Host); err != nil {
+		return nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -246,4 +254,66 @@ func httpGet(ctx context.Context, c *http.Client, rawURL string) ([]byte, error)
 		return nil, fmt.Errorf("%w: content length %d exceeds %d bytes", ErrTooLarge, resp.ContentLength, MaxFetchSize)
 	}
 	return readCapped(resp.Body)
+}
+
+// ErrHostNotAllowed means a fetch was refused because its host (or the host
+// a redirect led to) is not among those the user agreed to contact; the
+// error is a *HostError naming it.
+var ErrHostNotAllowed = errors.New("host not allowed")
+
+// HostError is the error of a fetch refused by HostsOnly: Host is the host
+// (with its port, if any, lower-cased) that was not allowed.
+type HostError struct{ Host string }
+
+func (e *HostError) Error() string {
+	return fmt.Sprintf("%s is not among the hosts allowed for this fetch", e.Host)
+}
+
+// Unwrap returns ErrHostNotAllowed.
+func (e *HostError) Unwrap() error { return ErrHostNotAllowed }
+
+// allowedHostsKey is the context key under which HostsOnly passes the
+// allowed hosts to HTTPFetcher (for its redirects).
+type allowedHostsKey struct{}
+
+// checkHost returns a *HostError when ctx carries allowed hosts (see
+// HostsOnly) and host is not one of them.
+func checkHost(ctx context.Context, host string) error {
+	allowed, ok := ctx.Value(allowedHostsKey{}).(map[string]bool)
+	if !ok {
+		return nil
+	}
+	h := strings.ToLower(host)
+	if allowed[h] {
+		return nil
+	}
+	return &HostError{Host: h}
+}
+
+// HostsOnly returns a Fetcher that passes to f only https URLs whose host
+// (compared without regard to case, with the port when the URL has one) is
+// one of hosts, and refuses any other, before f sees it, with an error
+// wrapping a *HostError (ErrHostNotAllowed). It also passes hosts to f in
+// the request's context, where HTTPFetcher (also nested in other Fetchers)
+// applies the same rule to every redirect. hosts is copied; none allowed
+// means every fetch is refused.
+func HostsOnly(f Fetcher, hosts []string) Fetcher {
+	allowed := make(map[string]bool, len(hosts))
+	for _, h := range hosts {
+		allowed[strings.ToLower(h)] = true
+	}
+	return FetcherFunc(func(ctx context.Context, rawURL string) ([]byte, error) {
+		ctx = context.WithValue(ctx, allowedHostsKey{}, allowed)
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		}
+		if err := checkHost(ctx, u.Host); err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		}
+		if f == nil {
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, ErrOffline)
+		}
+		return f.Fetch(ctx, rawURL)
+	})
 }

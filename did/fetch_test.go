@@ -222,3 +222,58 @@ func TestHTTPFetcherNilClient(t *testing.T) {
 	require.ErrorIs(t, err, errNotHTTPS)
 	require.True(t, strings.Contains(err.Error(), "http://example.com/did.json"))
 }
+
+// HostsOnly refuses hosts the user did not agree to, before any request,
+// and HTTPFetcher under it refuses redirects to them (also through another
+// Fetcher wrapping it); the refusal names the host.
+func TestHostsOnly(t *testing.T) {
+	var otherHits atomic.Int32
+	other := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherHits.Add(1)
+		_, _ = w.Write([]byte(`{"tracked":true}`))
+	}))
+	defer other.Close()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/doc.json", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"ok":true}`)) })
+	mux.HandleFunc("/away", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/doc.json", http.StatusFound)
+	})
+	srv := httptest.NewTLSServer(mux)
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	otherHost := strings.TrimPrefix(other.URL, "https://")
+	inner := HTTPFetcher(srv.Client())
+	wrapped := FetcherFunc(func(ctx context.Context, u string) ([]byte, error) { return inner.Fetch(ctx, u) })
+
+	tests := []struct {
+		name    string
+		f       Fetcher
+		url     string
+		refused string // the host named in the refusal; "" for none
+	}{
+		{"allowed host", HostsOnly(inner, []string{strings.ToUpper(host)}), srv.URL + "/doc.json", ""},
+		{"other host", HostsOnly(inner, []string{host}), other.URL + "/doc.json", otherHost},
+		{"redirect to other host", HostsOnly(inner, []string{host}), srv.URL + "/away", otherHost},
+		{"redirect through a wrapper", HostsOnly(wrapped, []string{host}), srv.URL + "/away", otherHost},
+		{"nothing allowed", HostsOnly(inner, nil), srv.URL + "/doc.json", host},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := tc.f.Fetch(context.Background(), tc.url)
+			if tc.refused == "" {
+				require.NoError(t, err)
+				require.JSONEq(t, `{"ok":true}`, string(b))
+				return
+			}
+			require.ErrorIs(t, err, ErrHostNotAllowed)
+			var he *HostError
+			require.True(t, errors.As(err, &he), "%v", err)
+			require.Equal(t, tc.refused, he.Host)
+		})
+	}
+	require.Zero(t, otherHits.Load(), "no request may reach a host that was not allowed")
+	// Without HostsOnly the redirect is followed as before.
+	b, err := inner.Fetch(context.Background(), srv.URL+"/away")
+	require.NoError(t, err)
+	require.JSONEq(t, `{"tracked":true}`, string(b))
+}

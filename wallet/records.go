@@ -58,6 +58,10 @@ type ImportResult struct {
 	Result    *verify.Result // the verdict
 	Duplicate bool           // already in the wallet: nothing stored twice
 	Rejected  *Rejection     // non-nil when the credential was not stored
+	// NeedsConsent lists the hosts the check needed but was not allowed to
+	// contact (CheckOptions.Hosts of ImportWith), sorted; the credential is
+	// then rejected, not stored: import it again once the learner agrees.
+	NeedsConsent []string
 }
 
 // RecordID returns the wallet's id for a credential: the first 16 hex digits
@@ -82,7 +86,10 @@ func RecordID(raw []byte) string {
 // signature does not verify, or whose key belongs to someone other than its
 // issuer, is rejected and not stored; expired or revoked credentials are kept
 // with their verdict. The error is for a file that holds no credential at all.
-// Every outcome, a failure included, goes into the activity log.
+// Every outcome, a failure included, goes into the activity log. The wallet
+// is not held while a credential is verified (which may fetch from the
+// network): locking it meanwhile stops the import with ErrLocked before the
+// next credential is stored.
 func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]ImportResult, error) {
 	return w.importUsing(ctx, w.verifier, name, data)
 }
@@ -90,15 +97,13 @@ func (w *Wallet) Import(ctx context.Context, name string, data []byte) ([]Import
 // importUsing is Import with the verifier v (ImportWith passes one made for
 // its CheckOptions).
 func (w *Wallet) importUsing(ctx context.Context, v *verify.Verifier, name string, data []byte) ([]ImportResult, error) {
-	release, err := w.use()
-	if err != nil {
-		return nil, err
+	if w.Locked() {
+		return nil, lockedError{}
 	}
-	defer release()
 	ctx = ctxOrBackground(ctx)
 	items, err := importer.Parse(name, data, importer.DefaultLimits())
 	if err != nil {
-		logErr := w.logActivity(Entry{Action: ActionImport, Outcome: OutcomeFailed, Source: name, Detail: importFailure(err)})
+		logErr := w.logLocked(Entry{Action: ActionImport, Outcome: OutcomeFailed, Source: name, Detail: importFailure(err)})
 		return nil, errors.Join(fmt.Errorf("import: %w", err), logErr) // the importer's error names the file
 	}
 	out := make([]ImportResult, 0, len(items))
@@ -112,27 +117,55 @@ func (w *Wallet) importUsing(ctx context.Context, v *verify.Verifier, name strin
 	return out, nil
 }
 
+// logLocked is logActivity for callers that do not hold use().
+func (w *Wallet) logLocked(e Entry) error {
+	release, err := w.use()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return w.logActivity(e)
+}
+
+// importOne verifies one credential of a file without holding the wallet,
+// then stores it (or logs its rejection) under use().
 func (w *Wallet) importOne(ctx context.Context, v *verify.Verifier, name string, it importer.Item) (ImportResult, error) {
 	res := ImportResult{Source: name, Index: it.Index, ID: RecordID(it.Raw)}
 	vc, err := credentialJSON(it.Raw)
 	if err == nil {
 		res.Summary = summarise(vc)
 	}
-	vr, err := v.Verify(ctx, it.Raw)
+	vctx, refused := withRefusals(ctx)
+	vr, err := v.Verify(vctx, it.Raw)
 	if err != nil {
 		res.Rejected = &Rejection{Reason: err.Error(), Hint: "only W3C Verifiable Credentials (JSON-LD or VC-JWT) can be imported"}
 		e := credentialEntry(ActionImport, OutcomeRejected, res, it.Raw)
 		e.Credential, e.Detail = "", failedCheck(nil)
-		return res, w.logActivity(e)
+		return res, w.logLocked(e)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err // fetches cut short: nothing to judge by
 	}
 	res.Result = vr
 	completeSummary(&res.Summary, it.Raw, vr)
+	if hosts := refused.list(); hosts != nil {
+		res.NeedsConsent = hosts
+		res.Rejected = &Rejection{Reason: "not added: checking it needs " + strings.Join(hosts, ", ") + ", which you did not agree to contact", Hint: "agree to contact these hosts too, or ask the issuer for a fresh copy"}
+		e := credentialEntry(ActionImport, OutcomeRejected, res, it.Raw)
+		e.Credential, e.Detail = "", "not checked: needs "+strings.Join(hosts, ", ")+", not agreed to"
+		return res, w.logLocked(e)
+	}
 	if rej := rejection(vr); rej != nil {
 		res.Rejected = rej
 		e := credentialEntry(ActionImport, OutcomeRejected, res, it.Raw)
 		e.Credential, e.Detail = "", failedCheck(vr)
-		return res, w.logActivity(e)
+		return res, w.logLocked(e)
 	}
+	release, err := w.use()
+	if err != nil {
+		return res, err
+	}
+	defer release()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if _, err := w.db.Get(bucketIndex, res.ID); err == nil {

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/skillpass/skillpass/did"
+	"github.com/skillpass/skillpass/wallet/importer"
 	"github.com/skillpass/skillpass/wallet/ld"
 	"github.com/skillpass/skillpass/wallet/verify"
 	"github.com/skillpass/skillpass/wallet/verify/ob2"
@@ -33,8 +34,74 @@ type CheckOptions struct {
 	// BadgeFetch is the learner's consent to fetch, through Fetcher, what an
 	// Open Badges 2.0 badge names by URL: its hosted copy, which tells the
 	// issuer the badge is being looked at, badge class, issuer profile, key
-	// and revocation list (see verify.Options.BadgeFetch).
+	// and revocation list (see verify.Options.BadgeFetch). ReverifyAll
+	// ignores it: it never fetches an Open Badges 2.0 badge.
 	BadgeFetch bool
+	// Hosts are the hosts (as BadgeHosts writes them) the learner agreed
+	// to contact. When not nil, or whenever BadgeFetch is set, every fetch
+	// of the check goes to these hosts only, redirects included; a fetch
+	// elsewhere is refused before anything is sent (see did.HostsOnly) and
+	// the credential is not judged: Recheck.NeedsConsent (or
+	// ImportResult.NeedsConsent) names the host, for the app to ask again.
+	// With BadgeFetch set and Hosts nil, the hosts are those the badge
+	// names (BadgeHosts, BadgeFileHosts): what the app showed the learner.
+	Hosts []string
+}
+
+// refusalsKey is the context key of a check's *refusals.
+type refusalsKey struct{}
+
+// refusals collects the hosts the fetches of one credential's check were
+// refused (CheckOptions.Hosts); safe for concurrent use.
+type refusals struct {
+	mu    sync.Mutex
+	hosts []string
+}
+
+// add records host.
+func (r *refusals) add(host string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.hosts, host) {
+		r.hosts = append(r.hosts, host)
+	}
+}
+
+// list returns the hosts recorded, sorted (nil for none).
+func (r *refusals) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := slices.Clone(r.hosts)
+	slices.Sort(out)
+	return out
+}
+
+// withRefusals returns ctx carrying a fresh *refusals for one credential's
+// check, and that *refusals.
+func withRefusals(ctx context.Context) (context.Context, *refusals) {
+	r := &refusals{}
+	return context.WithValue(ctxOrBackground(ctx), refusalsKey{}, r), r
+}
+
+// consentFetcher returns f limited to hosts (did.HostsOnly), recording each
+// refused host in the *refusals of the fetch's context.
+func consentFetcher(f did.Fetcher, hosts []string) did.Fetcher {
+	limited := did.HostsOnly(f, hosts)
+	return did.FetcherFunc(func(ctx context.Context, u string) ([]byte, error) {
+		b, err := limited.Fetch(ctx, u)
+		var he *did.HostError
+		if errors.As(err, &he) {
+			if r, ok := ctx.Value(refusalsKey{}).(*refusals); ok {
+				r.add(he.Host)
+			}
+		}
+		return b, err
+	})
+}
+
+// needsConsent is the reason a check gives when it was refused hosts.
+func needsConsent(hosts []string) string {
+	return fmt.Sprintf("not checked: it needs %s, which you did not agree to contact; the verdict stays as it was", strings.Join(hosts, ", "))
 }
 
 // Recheck is the outcome of verifying one stored credential again.
@@ -51,6 +118,11 @@ type Recheck struct {
 	// then kept, since nothing was found wrong either; NotChecked holds the
 	// verifier's reasons (never empty then).
 	NotChecked []string
+	// NeedsConsent lists the hosts the check needed but was not allowed to
+	// contact (CheckOptions.Hosts), sorted; NotChecked is then set too and
+	// the stored verdict kept. Ask the learner about these hosts and check
+	// again with them added.
+	NeedsConsent []string
 	// StatusKept is set when the check could not confirm a stored
 	// "revoked" or "suspended" status and kept it (see settleStatus): the
 	// record's Errors then say when and how the status was learnt and why
@@ -79,13 +151,18 @@ type CheckReport struct {
 // use).
 var checkLoader = sync.OnceValues(func() (*ld.Loader, error) { return ld.NewLoader() })
 
-// checkVerifier returns a verifier for o, on the wallet's clock.
-func (w *Wallet) checkVerifier(o CheckOptions) (*verify.Verifier, error) {
+// checkVerifier returns a verifier for o, on the wallet's clock. When hosts
+// is not nil its fetches go to these hosts only (see consentFetcher).
+func (w *Wallet) checkVerifier(o CheckOptions, hosts []string) (*verify.Verifier, error) {
 	l, err := checkLoader()
 	if err != nil {
 		return nil, fmt.Errorf("check credentials: %w", err)
 	}
-	v, err := verify.New(verify.Options{Fetcher: o.Fetcher, Now: w.now, Loader: l, BadgeFetch: o.BadgeFetch})
+	f := o.Fetcher
+	if f != nil && hosts != nil {
+		f = consentFetcher(f, hosts)
+	}
+	v, err := verify.New(verify.Options{Fetcher: f, Now: w.now, Loader: l, BadgeFetch: o.BadgeFetch})
 	if err != nil {
 		return nil, fmt.Errorf("check credentials: %w", err)
 	}
@@ -99,16 +176,27 @@ func (w *Wallet) checkVerifier(o CheckOptions) (*verify.Verifier, error) {
 // "suspended" status that the check could not confirm (the status list
 // offline or unreachable) is kept, with a note (see Recheck.StatusKept and
 // settleStatus for the rule); a definite answer from the list replaces it.
-// A check that was allowed the
-// network (o.Fetcher set) is recorded in the activity log whatever its
-// outcome, since it contacted the issuer's web site; otherwise only a
-// changed verdict is.
+// A check that needed a host outside o.Hosts keeps the verdict and names
+// the host in Recheck.NeedsConsent. A check that was allowed the network
+// (o.Fetcher set) is recorded in the activity log whatever its outcome,
+// since it may have contacted the issuer's web site; otherwise only a
+// changed verdict is. The wallet is not held while the check fetches:
+// locking it meanwhile makes the check fail with ErrLocked, and deleting
+// the credential with ErrNotFound, storing nothing.
 func (w *Wallet) ReverifyWith(ctx context.Context, id string, o CheckOptions) (*Recheck, error) {
-	v, err := w.checkVerifier(o)
+	rec, err := w.Get(id)
 	if err != nil {
 		return nil, err
 	}
-	return w.reverify(ctx, v, id, o.Fetcher != nil)
+	hosts := o.Hosts
+	if hosts == nil && o.BadgeFetch {
+		hosts = append([]string{}, BadgeHosts([]byte(rec.Raw))...)
+	}
+	v, err := w.checkVerifier(o, hosts)
+	if err != nil {
+		return nil, err
+	}
+	return w.recheck(ctx, v, rec, o.Fetcher != nil)
 }
 
 // ReverifyAll verifies every stored credential again with o (one verifier,
@@ -118,10 +206,13 @@ func (w *Wallet) ReverifyWith(ctx context.Context, id string, o CheckOptions) (*
 // the calling goroutine. Cancelling ctx stops between credentials: the
 // report then holds what was checked, and the error wraps ctx.Err(). A
 // locked wallet stops the check with ErrLocked. The activity log gets one
-// entry per changed verdict and one for the whole check.
+// entry per changed verdict and one for the whole check. It never fetches
+// an Open Badges 2.0 badge (o.BadgeFetch is ignored): those are reported in
+// CheckReport.NotChecked.
 func (w *Wallet) ReverifyAll(ctx context.Context, o CheckOptions, progress func(done, total int)) (*CheckReport, error) {
 	ctx = ctxOrBackground(ctx)
-	v, err := w.checkVerifier(o)
+	o.BadgeFetch = false
+	v, err := w.checkVerifier(o, o.Hosts)
 	if err != nil {
 		return nil, err
 	}
@@ -178,26 +269,45 @@ func (w *Wallet) ReverifyAll(ctx context.Context, o CheckOptions, progress func(
 // reverify checks record id again with v and stores the verdict. It logs
 // the check when the verdict changed, or always when logAlways.
 func (w *Wallet) reverify(ctx context.Context, v *verify.Verifier, id string, logAlways bool) (*Recheck, error) {
-	release, err := w.use()
+	rec, err := w.Get(id)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	rec, err := w.get(id)
+	return w.recheck(ctx, v, rec, logAlways)
+}
+
+// recheck verifies the stored credential read as read again with v, without
+// holding the wallet (the verifier may spend minutes on the network), then
+// stores the verdict on the record as stored by then. A wallet locked or a
+// record deleted meanwhile fails the check and stores nothing.
+func (w *Wallet) recheck(ctx context.Context, v *verify.Verifier, read *Record, logAlways bool) (*Recheck, error) {
+	ctx, refused := withRefusals(ctx)
+	vr, err := v.Verify(ctx, []byte(read.Raw))
 	if err != nil {
-		return nil, err
-	}
-	ctx = ctxOrBackground(ctx)
-	vr, err := v.Verify(ctx, []byte(rec.Raw))
-	if err != nil {
-		return nil, fmt.Errorf("verify %s: %w", rec.ID, err)
+		return nil, fmt.Errorf("verify %s: %w", read.ID, err)
 	}
 	if err := ctx.Err(); err != nil {
 		// Fetches cut short say nothing about the credential: keep its verdict.
-		return nil, fmt.Errorf("verify %s: %w", rec.ID, err)
+		return nil, fmt.Errorf("verify %s: %w", read.ID, err)
+	}
+	release, err := w.use()
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", read.ID, err)
+	}
+	defer release()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	rec, err := w.get(read.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("verify %s: the credential was deleted during the check: %w", read.ID, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", read.ID, err)
 	}
 	rc := &Recheck{Before: rec.Summary}
-	if notJudged(vr) {
+	if hosts := refused.list(); hosts != nil {
+		rc.NeedsConsent = hosts
+		rc.NotChecked = []string{needsConsent(hosts)}
+	} else if notJudged(vr) {
 		rc.NotChecked = append([]string{}, vr.Errors...)
 		if len(rc.NotChecked) == 0 {
 			rc.NotChecked = []string{"signature " + vr.Checks.Signature}
@@ -216,8 +326,6 @@ func (w *Wallet) reverify(ctx context.Context, v *verify.Verifier, id string, lo
 	if rc.NotChecked != nil && log == nil {
 		return rc, nil // nothing to store
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if rc.NotChecked != nil {
 		return rc, w.logActivity(*log)
 	}
@@ -254,6 +362,8 @@ func (w *Wallet) checkEntry(rc *Recheck) Entry {
 		}
 	}
 	switch {
+	case rc.NeedsConsent != nil:
+		e.Outcome, e.Detail = OutcomeFailed, "not checked (it needs "+strings.Join(rc.NeedsConsent, ", ")+", not agreed to); verdict kept"
 	case rc.NotChecked != nil:
 		e.Outcome, e.Detail = OutcomeFailed, "not checked (the badge could not be fetched); verdict kept"
 	case len(changes) > 0:
@@ -269,9 +379,15 @@ func (w *Wallet) checkEntry(rc *Recheck) Entry {
 
 // ImportWith is Import with o instead of the options the wallet was opened
 // with: the app imports an Open Badges 2.0 badge this way once the learner
-// has agreed to fetch it from its issuer.
+// has agreed to fetch it from its issuer. A credential whose check needed a
+// host outside o.Hosts is not stored: its ImportResult is rejected and
+// names the hosts in NeedsConsent.
 func (w *Wallet) ImportWith(ctx context.Context, name string, data []byte, o CheckOptions) ([]ImportResult, error) {
-	v, err := w.checkVerifier(o)
+	hosts := o.Hosts
+	if hosts == nil && o.BadgeFetch {
+		hosts = append([]string{}, BadgeFileHosts(name, data)...)
+	}
+	v, err := w.checkVerifier(o, hosts)
 	if err != nil {
 		return nil, err
 	}
@@ -282,6 +398,26 @@ func (w *Wallet) ImportWith(ctx context.Context, name string, data []byte, o Che
 // badge whose signature could not be checked without fetching the badge or
 // its issuer's key (CheckOptions.BadgeFetch).
 func NeedsBadgeFetch(r *verify.Result) bool { return r != nil && notJudged(r) }
+
+// BadgeFileHosts is BadgeHosts for every credential in a file as Import
+// reads it (a baked PNG or SVG badge included), sorted; nil when the file
+// holds no Open Badges 2.0 badge.
+func BadgeFileHosts(name string, data []byte) []string {
+	items, err := importer.Parse(name, data, importer.DefaultLimits())
+	if err != nil {
+		return nil
+	}
+	var hosts []string
+	for _, it := range items {
+		for _, h := range BadgeHosts(it.Raw) {
+			if !slices.Contains(hosts, h) {
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	slices.Sort(hosts)
+	return hosts
+}
 
 // BadgeHosts returns the hosts an Open Badges 2.0 badge (raw: its JSON or
 // JWS, as stored in Record.Raw) names for fetching it: where its hosted copy,

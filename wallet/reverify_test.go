@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -344,4 +345,222 @@ func TestReverifyErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrLocked)
 	_, err = w.ReverifyAll(context.Background(), CheckOptions{}, nil)
 	require.True(t, errors.Is(err, ErrLocked))
+}
+
+// recordingFetcher fetches through f and records every URL asked for.
+type recordingFetcher struct {
+	f    did.Fetcher
+	mu   sync.Mutex
+	urls []string
+}
+
+func (r *recordingFetcher) Fetch(ctx context.Context, u string) ([]byte, error) {
+	r.mu.Lock()
+	r.urls = append(r.urls, u)
+	r.mu.Unlock()
+	return r.f.Fetch(ctx, u)
+}
+
+// asked reports whether any URL on host was asked for.
+func (r *recordingFetcher) asked(host string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, u := range r.urls {
+		if p, err := url.Parse(u); err == nil && p.Host == host {
+			return true
+		}
+	}
+	return false
+}
+
+// moveIssuer makes the offline copy's badge class name its issuer profile
+// on tracker.example.net, a host the badge itself does not name.
+func moveIssuer(t *testing.T, dir string) {
+	t.Helper()
+	class := filepath.Join(dir, "example.org", "badge-from-organization-with-empty-revocation-list.json")
+	b, err := os.ReadFile(class)
+	require.NoError(t, err)
+	moved := strings.Replace(string(b), `"issuer": "https://example.org/`, `"issuer": "https://tracker.example.net/`, 1)
+	require.NotEqual(t, string(b), moved)
+	require.NoError(t, os.WriteFile(class, []byte(moved), 0o600))
+	org, err := os.ReadFile(filepath.Join(dir, "example.org", "organization-with-empty-revocation-list.json"))
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "tracker.example.net"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tracker.example.net", "organization-with-empty-revocation-list.json"), org, 0o600))
+}
+
+// A check of an Open Badges 2.0 badge contacts only the hosts the learner
+// agreed to: a badge class that names its issuer on another host gets the
+// check refused there (nothing is fetched from it), the verdict kept and the
+// host named; adding the host lets the check through. The same holds for
+// ImportWith, which then stores nothing.
+func TestCheckOptionsHosts(t *testing.T) {
+	raw := sample(t, "ob20/simple-not-revoked.jwt")
+	tests := []struct {
+		name    string
+		hosts   []string
+		refused []string
+	}{
+		{"the badge's own hosts", nil, []string{"tracker.example.net"}},
+		{"hosts given", []string{"example.org"}, []string{"tracker.example.net"}},
+		{"tracker added", []string{"example.org", "tracker.example.net"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w, _ := newWallet(t)
+			dir := ob2Offline(t)
+			res, err := w.ImportWith(context.Background(), "badge.jwt", raw, CheckOptions{Fetcher: did.DirFetcher(dir), BadgeFetch: true})
+			require.NoError(t, err)
+			require.Nil(t, res[0].Rejected)
+			id := res[0].ID
+			moveIssuer(t, dir)
+
+			rf := &recordingFetcher{f: did.DirFetcher(dir)}
+			o := CheckOptions{Fetcher: rf, BadgeFetch: true, Hosts: tc.hosts}
+			before := len(checkEntries(t, w))
+			rc, err := w.ReverifyWith(context.Background(), id, o)
+			require.NoError(t, err)
+			require.Equal(t, tc.refused, rc.NeedsConsent)
+			require.Equal(t, tc.refused == nil, rf.asked("tracker.example.net"), "%q", rf.urls)
+			log := checkEntries(t, w)
+			require.Len(t, log, before+1)
+			rec, err := w.Get(id)
+			require.NoError(t, err)
+			if tc.refused != nil {
+				require.NotNil(t, rc.NotChecked)
+				require.Contains(t, rc.NotChecked[0], "tracker.example.net")
+				require.False(t, rc.Changed)
+				require.True(t, rec.Verified, "the stored verdict is kept")
+				require.Equal(t, "ok", rec.Checks.Status)
+				require.Contains(t, log[len(log)-1].Detail, "tracker.example.net")
+			} else {
+				require.Nil(t, rc.NotChecked)
+				require.Equal(t, "ok", rec.Checks.Signature)
+			}
+
+			// Importing the badge into another wallet follows the same rule.
+			w2, _ := newWallet(t)
+			rf2 := &recordingFetcher{f: did.DirFetcher(dir)}
+			res, err = w2.ImportWith(context.Background(), "badge.jwt", raw, CheckOptions{Fetcher: rf2, BadgeFetch: true, Hosts: tc.hosts})
+			require.NoError(t, err)
+			require.Equal(t, tc.refused, res[0].NeedsConsent)
+			require.Equal(t, tc.refused == nil, rf2.asked("tracker.example.net"))
+			n, err := w2.Count()
+			require.NoError(t, err)
+			if tc.refused != nil {
+				require.NotNil(t, res[0].Rejected)
+				require.Contains(t, res[0].Rejected.Reason, "tracker.example.net")
+				require.Zero(t, n, "nothing is stored")
+			} else {
+				require.Nil(t, res[0].Rejected)
+				require.Equal(t, 1, n)
+			}
+		})
+	}
+}
+
+// ReverifyAll never fetches an Open Badges 2.0 badge, even when asked to:
+// its consent names no badge host.
+func TestReverifyAllNeverFetchesBadges(t *testing.T) {
+	w, _ := newWallet(t)
+	dir := ob2Offline(t)
+	res, err := w.ImportWith(context.Background(), "badge.jwt", sample(t, "ob20/simple-not-revoked.jwt"), CheckOptions{Fetcher: did.DirFetcher(dir), BadgeFetch: true})
+	require.NoError(t, err)
+	require.Nil(t, res[0].Rejected)
+	for _, badgeFetch := range []bool{false, true} {
+		rf := &recordingFetcher{f: did.DirFetcher(dir)}
+		rep, err := w.ReverifyAll(context.Background(), CheckOptions{Fetcher: rf, BadgeFetch: badgeFetch}, nil)
+		require.NoError(t, err)
+		require.Empty(t, rf.urls, "BadgeFetch %v", badgeFetch)
+		require.Len(t, rep.NotChecked, 1)
+	}
+}
+
+// blockingFetcher serves the status list of dir only once release is
+// closed, and signals entered on its first call.
+func blockingFetcher(dir string) (f did.Fetcher, entered <-chan struct{}, release chan struct{}) {
+	in, rel := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	inner := did.DirFetcher(dir)
+	return did.FetcherFunc(func(ctx context.Context, u string) ([]byte, error) {
+		once.Do(func() { close(in) })
+		select {
+		case <-rel:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return inner.Fetch(ctx, u)
+	}), in, rel
+}
+
+// A check or import does not hold the wallet while it fetches: Lock returns
+// at once, and the check then fails with ErrLocked storing nothing; a
+// credential deleted during its check stays deleted.
+func TestCheckDoesNotHoldWallet(t *testing.T) {
+	creds, writeList := revocableBadges(t, 1)
+	dir := t.TempDir()
+	writeList(dir, 0)
+	tests := []struct {
+		name   string
+		during func(t *testing.T, w *Wallet, id string)
+		want   error
+	}{
+		{"lock during check", func(t *testing.T, w *Wallet, _ string) { lockSoon(t, w) }, ErrLocked},
+		{"delete during check", func(t *testing.T, w *Wallet, id string) { require.NoError(t, w.Delete(id)) }, ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w, _ := newWallet(t)
+			id := importAll(t, w, creds)[0]
+			f, entered, release := blockingFetcher(dir)
+			done := make(chan error, 1)
+			go func() {
+				_, err := w.ReverifyWith(context.Background(), id, CheckOptions{Fetcher: f})
+				done <- err
+			}()
+			<-entered
+			tc.during(t, w, id)
+			close(release)
+			require.ErrorIs(t, <-done, tc.want)
+			if w.Locked() {
+				require.NoError(t, w.Unlock([]byte(testPass)))
+			}
+			rec, err := w.Get(id)
+			if tc.want == ErrNotFound {
+				require.ErrorIs(t, err, ErrNotFound, "a deleted credential is not stored again")
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, "unknown", rec.Checks.Status, "nothing stored")
+		})
+	}
+	t.Run("lock during import", func(t *testing.T) {
+		w, _ := newWallet(t)
+		f, entered, release := blockingFetcher(dir)
+		done := make(chan error, 1)
+		go func() {
+			_, err := w.ImportWith(context.Background(), "c.json", creds[0], CheckOptions{Fetcher: f})
+			done <- err
+		}()
+		<-entered
+		lockSoon(t, w)
+		close(release)
+		require.ErrorIs(t, <-done, ErrLocked)
+		require.NoError(t, w.Unlock([]byte(testPass)))
+		n, err := w.Count()
+		require.NoError(t, err)
+		require.Zero(t, n)
+	})
+}
+
+// lockSoon locks w and fails the test when Lock waits (for a running check).
+func lockSoon(t *testing.T, w *Wallet) {
+	t.Helper()
+	locked := make(chan struct{})
+	go func() { w.Lock(); close(locked) }()
+	select {
+	case <-locked:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Lock waited for a running check")
+	}
 }
