@@ -2,7 +2,9 @@ package agent
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,7 +32,8 @@ import (
 // learner's did:key signs (wallet.Present), bound to the verifier's
 // challenge and domain; PreviewShare shows beforehand exactly what Share
 // would send (the same plan, previewed by the wallet), for the learner's
-// consent. Where a descriptor limits disclosure, a BBS+
+// consent, and ShareExpecting sends only that plan (its Selection and
+// Fingerprint; ErrPlanChanged otherwise). Where a descriptor limits disclosure, a BBS+
 // credential is derived to show only the fields asked (the wallet's
 // selective disclosure); a credential that can only be shown whole is
 // refused for a descriptor that requires limited disclosure. DeclineRequest
@@ -87,6 +90,12 @@ var (
 	// as chosen, or when a credential can only be shown whole and the
 	// verifier requires limited disclosure. Nothing was sent.
 	ErrCannotAnswer = errors.New("the request cannot be answered")
+	// ErrPlanChanged is returned by ShareExpecting when what Share would
+	// send now differs from the plan the learner reviewed (its
+	// fingerprint, SharePreview.Fingerprint), for instance because a
+	// credential was imported or re-verified since. Nothing was sent and
+	// the request stays pending: review it again.
+	ErrPlanChanged = errors.New("what would be shared changed since it was reviewed")
 )
 
 // Request is a verifier's presentation request, as the inbox shows it.
@@ -556,7 +565,11 @@ func planAnswer(req *Request, def *pexDefinition, sel Selection) ([]wallet.Choic
 		if want := strings.TrimSpace(sel[d.ID]); want != "" {
 			var found []*Match
 			for i := range d.Matches {
-				if d.Matches[i].CredentialID == want || (len(want) >= minOfferPrefix && strings.HasPrefix(d.Matches[i].CredentialID, want)) {
+				if d.Matches[i].CredentialID == want { // a full id, even if it prefixes another
+					found = []*Match{&d.Matches[i]}
+					break
+				}
+				if len(want) >= minOfferPrefix && strings.HasPrefix(d.Matches[i].CredentialID, want) {
 					found = append(found, &d.Matches[i])
 				}
 			}
@@ -735,6 +748,16 @@ func submission(def *pexDefinition, choices []wallet.Choice, answers []answered,
 // stays in the inbox; nothing is sent. PreviewShare shows what Share
 // would send.
 func (a *Agent) Share(ctx context.Context, id string, sel Selection) (*Request, error) {
+	return a.ShareExpecting(ctx, id, sel, "")
+}
+
+// ShareExpecting is Share that sends only the plan the learner reviewed:
+// fingerprint is the SharePreview.Fingerprint of that review (pass its
+// Selection as sel too, so that the same credentials are chosen). When
+// the plan Share works out now has another fingerprint, it returns
+// ErrPlanChanged, sends nothing and leaves the request pending. An empty
+// fingerprint expects nothing (Share).
+func (a *Agent) ShareExpecting(ctx context.Context, id string, sel Selection, fingerprint string) (*Request, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -752,7 +775,7 @@ func (a *Agent) Share(ctx context.Context, id string, sel Selection) (*Request, 
 		r := rec.Request
 		return &r, fmt.Errorf("share %s: %w (it is %s)", rec.ID, ErrRequestAnswered, rec.State)
 	}
-	params, presID, err := a.answer(ctx, rec, sel)
+	params, presID, err := a.answer(ctx, rec, sel, fingerprint)
 	if err != nil {
 		a.requestMu.Unlock()
 		return nil, fmt.Errorf("share %s: %w", rec.ID, err)
@@ -810,6 +833,14 @@ type SharePreview struct {
 	// input descriptors it answers by name (the id where unnamed), in the
 	// order they are answered.
 	Answers [][]string
+	// Selection is every input descriptor answered, by id, with the record
+	// id of the credential that answers it: passed to ShareExpecting, it
+	// pins the choices the learner reviewed.
+	Selection Selection
+	// Fingerprint is a short hash of the plan (the credentials, the paths
+	// each discloses, the challenge and domain, and which credential
+	// answers which descriptor), for ShareExpecting.
+	Fingerprint string
 }
 
 // PreviewShare returns what Share(ctx, id, sel) would send now: the
@@ -838,7 +869,10 @@ func (a *Agent) PreviewShare(id string, sel Selection) (*SharePreview, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preview share %s: %w", rec.ID, presentError(err))
 	}
-	return &SharePreview{Request: *plan.view, Present: plan.present, Preview: *pv, Answers: plan.answers}, nil
+	return &SharePreview{
+		Request: *plan.view, Present: plan.present, Preview: *pv, Answers: plan.answers,
+		Selection: plan.selection, Fingerprint: plan.fingerprint(),
+	}, nil
 }
 
 // sharePlan is the answer to a request: the request as matched, the
@@ -847,6 +881,56 @@ type sharePlan struct {
 	view    *Request
 	present wallet.PresentRequest
 	answers [][]string // by position in present.Credentials
+	// selection is every descriptor answered -> the credential's record id.
+	selection Selection
+}
+
+// fingerprint is a short hash of what the plan shares: the credentials
+// with the paths each discloses, the challenge and domain, and the
+// submission (descriptor -> credential and format). It does not depend on
+// the order of the credentials or of their paths.
+func (p *sharePlan) fingerprint() string {
+	type choice struct {
+		ID       string   `json:"id"`
+		Disclose []string `json:"disclose"` // nil: whole
+	}
+	type mapping struct {
+		Descriptor string `json:"descriptor"`
+		Credential string `json:"credential"`
+		Format     string `json:"format"`
+	}
+	var canon struct {
+		Choices    []choice  `json:"choices"`
+		Challenge  string    `json:"challenge"`
+		Domain     string    `json:"domain"`
+		Definition string    `json:"definition,omitempty"`
+		Map        []mapping `json:"map,omitempty"`
+	}
+	for _, c := range p.present.Credentials {
+		ch := choice{ID: c.ID}
+		if c.Disclose != nil {
+			ch.Disclose = append([]string{}, c.Disclose...)
+			sort.Strings(ch.Disclose)
+		}
+		canon.Choices = append(canon.Choices, ch)
+	}
+	sort.Slice(canon.Choices, func(i, j int) bool { return canon.Choices[i].ID < canon.Choices[j].ID })
+	canon.Challenge, canon.Domain = p.present.Challenge, p.present.Domain
+	if sub := p.present.Submission; sub != nil {
+		canon.Definition = sub.DefinitionID
+		for _, m := range sub.DescriptorMap {
+			cred := ""
+			var i int
+			if _, err := fmt.Sscanf(m.Path, "$.verifiableCredential[%d]", &i); err == nil && i >= 0 && i < len(p.present.Credentials) {
+				cred = p.present.Credentials[i].ID
+			}
+			canon.Map = append(canon.Map, mapping{Descriptor: m.ID, Credential: cred, Format: m.Format})
+		}
+		sort.Slice(canon.Map, func(i, j int) bool { return canon.Map[i].Descriptor < canon.Map[j].Descriptor })
+	}
+	b, _ := json.Marshal(canon) // plain strings and slices: cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
 }
 
 // planShare works out the answer to rec with sel: the one plan that Share
@@ -873,8 +957,10 @@ func (a *Agent) planShare(rec *requestRecord, sel Selection) (*sharePlan, error)
 		names[d.ID] = orDefault(d.Name, d.ID)
 	}
 	byChoice := make([][]string, len(choices))
+	selection := Selection{}
 	for _, an := range answers {
 		byChoice[an.choice] = append(byChoice[an.choice], names[an.descriptor])
+		selection[an.descriptor] = choices[an.choice].ID
 	}
 	return &sharePlan{
 		view: view,
@@ -882,7 +968,8 @@ func (a *Agent) planShare(rec *requestRecord, sel Selection) (*sharePlan, error)
 			Credentials: choices, Challenge: rec.Challenge, Domain: rec.Domain,
 			Submission: submission(def, choices, answers, creds),
 		},
-		answers: byChoice,
+		answers:   byChoice,
+		selection: selection,
 	}, nil
 }
 
@@ -896,11 +983,16 @@ func presentError(err error) error {
 	return fmt.Errorf("make the presentation: %w", err)
 }
 
-// answer makes the presentation for rec and the message that carries it.
-func (a *Agent) answer(ctx context.Context, rec *requestRecord, sel Selection) (*presentproof.PresentationParams, string, error) {
+// answer makes the presentation for rec and the message that carries it;
+// with a fingerprint, only when the plan has that fingerprint
+// (ErrPlanChanged).
+func (a *Agent) answer(ctx context.Context, rec *requestRecord, sel Selection, fingerprint string) (*presentproof.PresentationParams, string, error) {
 	plan, err := a.planShare(rec, sel)
 	if err != nil {
 		return nil, "", err
+	}
+	if fingerprint != "" && plan.fingerprint() != fingerprint {
+		return nil, "", ErrPlanChanged
 	}
 	pres, err := a.w.Present(ctx, plan.present)
 	if err != nil {
