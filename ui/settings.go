@@ -3,9 +3,9 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -332,22 +332,9 @@ func (s *SettingsScreen) BackupTo(path string) {
 }
 
 // writeBackupFile writes the backup to a new file beside path and moves it
-// into place once complete, so a failure leaves no half backup.
+// into place once complete (writeFileAtomic).
 func writeBackupFile(v Vault, path string, pass []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".skillpass-backup-*")
-	if err != nil {
-		return fmt.Errorf("write backup: %w", err)
-	}
-	tmp := f.Name()
-	err = v.Backup(f, pass)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
+	if err := writeFileAtomic(path, func(w io.Writer) error { return v.Backup(w, pass) }); err != nil {
 		return fmt.Errorf("write backup: %w", err)
 	}
 	return nil

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"os"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -60,6 +60,7 @@ type ShareScreen struct {
 	expiry    *widget.Select
 	reviewB   *widget.Button
 	status    *widget.Label
+	claimsMsg string // the failure to read claims that status says, if it does
 	log       *widget.Label
 
 	consent *widget.Label
@@ -264,9 +265,14 @@ func (s *ShareScreen) updatePick(i widget.ListItemID, o fyne.CanvasObject) {
 	choose.Hide()
 	whole.Hide()
 	if s.chosen[c.ID] && part != nil {
-		if part.selective() {
+		switch {
+		case part.selective():
 			choose.Show()
-		} else {
+		case errors.Is(part.whole, wallet.ErrWholeOnly):
+			whole.SetText(lang.L("whole credential only"))
+			whole.Show()
+		default: // not read: the wallet locked, or an I/O error
+			whole.SetText(lang.L("claims not read: untick and tick it to try again"))
 			whole.Show()
 		}
 	}
@@ -288,8 +294,9 @@ func (s *ShareScreen) PickText(i int) (string, bool) {
 }
 
 // PickNote returns what row i of the picker offers beside the credential:
-// the text of the button that chooses its claims, or the note that it is
-// shown whole ("" when neither shows: unticked, or still being read).
+// the text of the button that chooses its claims, the note that it is
+// shown whole, or the note that its claims could not be read ("" when
+// none shows: unticked, or still being read).
 func (s *ShareScreen) PickNote(i int) string {
 	trail := s.pickRow(i).Objects[2].(*fyne.Container)
 	if b := trail.Objects[0].(*widget.Button); b.Visible() {
@@ -552,7 +559,8 @@ func (s *ShareScreen) SavePNG(path string) error {
 	if s.png == nil {
 		return errors.New("save qr code: no QR code made yet")
 	}
-	if err := os.WriteFile(path, s.png, 0o600); err != nil {
+	img := s.png
+	if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(img); return err }); err != nil {
 		return fmt.Errorf("save qr code: %w", err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -77,6 +78,14 @@ func (s *ShareScreen) readClaims(id string) {
 		claims, err := s.vault.Claims(id)
 		fyne.Do(func() {
 			s.parts[id] = &claimChoice{claims: claims, whole: err}
+			switch {
+			case err != nil && !errors.Is(err, wallet.ErrWholeOnly):
+				s.claimsMsg = claimsFailure(err)
+				s.status.SetText(s.claimsMsg)
+			case s.claimsMsg != "" && s.status.Text == s.claimsMsg:
+				s.claimsMsg = "" // read now: the failure no longer stands
+				s.status.SetText("")
+			}
 			for i, c := range s.creds {
 				if c.ID == id {
 					s.picks.RefreshItem(i)
@@ -84,6 +93,15 @@ func (s *ShareScreen) readClaims(id string) {
 			}
 		})
 	})
+}
+
+// claimsFailure words a failure to read what a credential offers to show
+// in part, with a hint.
+func claimsFailure(err error) string {
+	if errors.Is(err, wallet.ErrLocked) {
+		return lang.L("Could not read the claims of a ticked credential: the wallet is locked. Unlock it, then untick and tick the credential again.")
+	}
+	return lang.L("Could not read the claims of a ticked credential: {{.Err}} Untick and tick it again to retry; if it fails again, check the wallet's folder and disk.", map[string]any{"Err": err.Error()})
 }
 
 // ChooseClaims opens the claim chooser of credential i of Choices, as the

@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +15,6 @@ import (
 
 	"github.com/skillpass/skillpass/ui/pdf"
 	"github.com/skillpass/skillpass/wallet"
-	"github.com/skillpass/skillpass/wallet/qr"
 )
 
 func (s *ShareScreen) onSheetDialog() {
@@ -24,33 +23,61 @@ func (s *ShareScreen) onSheetDialog() {
 		if err != nil || w == nil {
 			return
 		}
-		path := w.URI().Path()
+		chosen := w.URI().Path()
 		_ = w.Close()
-		s.SaveSheet(path)
+		s.sheetChosen(chosen)
 	}, s.app.window)
 	d.SetFileName("skillpass-presentation.pdf")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	d.Show()
 }
 
+// sheetChosen saves the sheet as the save dialog's choice, chosen, which
+// the dialog has already created or emptied: the sheet goes there (or,
+// for a name without .pdf, beside it with .pdf added), and the empty file
+// is removed when the sheet went elsewhere or could not be saved.
+func (s *ShareScreen) sheetChosen(chosen string) { s.saveSheet(chosen, true) }
+
 // SaveSheet writes, off the UI goroutine, the presentation shown as a
-// printable A4 sheet (PDF) to path: its QR code printed large (paper holds
-// codes up to version 40), what it discloses and how to verify it. When
-// even that is too small for the code, the presentation is saved beside it
-// as a JSON file, which the sheet names. Failures show in a dialog with a
-// hint.
-func (s *ShareScreen) SaveSheet(path string) {
+// printable A4 sheet (PDF) to path (with ".pdf" added when path does not
+// end so): its QR code printed large (paper holds codes up to version 40),
+// what it discloses and how to verify it. When even that is too small for
+// the code, the presentation is saved beside it as a JSON file, which the
+// sheet names; an existing file of that name is never replaced. Failures
+// show in a dialog with a hint.
+func (s *ShareScreen) SaveSheet(path string) { s.saveSheet(path, false) }
+
+// sheetPath is the name a sheet chosen as chosen is saved under: chosen
+// when it ends in .pdf, else chosen with ".pdf" added.
+func sheetPath(chosen string) string {
+	if strings.EqualFold(filepath.Ext(chosen), ".pdf") {
+		return chosen
+	}
+	return chosen + ".pdf"
+}
+
+// saveSheet is SaveSheet; dialogMade says that the file chosen was created
+// or emptied by the save dialog (which also asked before replacing it).
+func (s *ShareScreen) saveSheet(chosen string, dialogMade bool) {
 	s.app.touch()
 	p, text := s.pres, s.text
 	if p == nil || text == "" {
+		if dialogMade {
+			removeEmpty(chosen)
+		}
 		return
 	}
+	path := sheetPath(chosen)
 	s.sheetB.Disable()
 	s.sheetBusy.Show()
 	s.sheetBusy.Start()
 	s.sheetMsg.SetText(lang.L("Making the printable sheet…"))
 	s.app.background(func() {
-		l, jsonFile, err := writeSheet(path, p, text)
+		// Replace only the file the learner chose (the dialog asked).
+		l, jsonFile, err := writeSheet(path, p, text, path == chosen)
+		if dialogMade && (err != nil || path != chosen) {
+			removeEmpty(chosen)
+		}
 		fyne.Do(func() {
 			s.sheetBusy.Stop()
 			s.sheetBusy.Hide()
@@ -58,8 +85,12 @@ func (s *ShareScreen) SaveSheet(path string) {
 			switch {
 			case err != nil:
 				msg := lang.L("Could not save the printable sheet: {{.Err}}", map[string]any{"Err": err.Error()})
+				hint := lang.L("Choose a folder you may write to, on a disk with free space, and try again.")
+				if errors.Is(err, fs.ErrExist) {
+					hint = lang.L("A file of that name is already there and is not replaced: choose another name.")
+				}
 				s.sheetMsg.SetText(msg)
-				dialog.ShowError(errors.New(msg+"\n"+lang.L("Choose a folder you may write to, on a disk with free space, and try again.")), s.app.window)
+				dialog.ShowError(errors.New(msg+"\n"+hint), s.app.window)
 			case !l.Fits:
 				s.sheetMsg.SetText(lang.L("Saved {{.Path}}. The code is too large even for paper: the sheet says so and names {{.File}}, saved beside it; hand over both.",
 					map[string]any{"Path": path, "File": jsonFile}))
@@ -76,49 +107,25 @@ func (s *ShareScreen) SaveSheet(path string) {
 func (s *ShareScreen) SheetStatus() string { return s.sheetMsg.Text }
 
 // writeSheet writes presentation p, whose QR code text is text, as a
-// printable sheet to path, and, when the code does not fit even the
-// sheet, p's JSON beside it (returned by name). Each file is written
-// beside its place and moved there complete, so a failure leaves no half
-// file.
-func writeSheet(path string, p *wallet.Presentation, text string) (pdf.SheetLayout, string, error) {
+// printable sheet to path (replacing a file there only when replace),
+// and, when the code does not fit even the sheet, p's JSON beside it as a
+// new file (returned by name). See pdf.WriteSheetFiles.
+func writeSheet(path string, p *wallet.Presentation, text string, replace bool) (pdf.SheetLayout, string, error) {
 	sheet := pdf.Sheet{Code: text, Preview: p.Preview, Created: p.Created}
-	if _, err := qr.Version(text); err != nil {
-		sheet.File = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".json"
-	}
-	var buf bytes.Buffer
-	l, err := pdf.WriteSheet(&buf, sheet, pdf.Options{})
+	l, companion, err := pdf.WriteSheetFiles(path, sheet, p.JSON, replace, pdf.Options{})
 	if err != nil {
-		return l, "", fmt.Errorf("make the printable sheet: %w", err)
-	}
-	if sheet.File != "" {
-		if err := writeFileAtomic(filepath.Join(filepath.Dir(path), sheet.File), append(p.JSON, '\n')); err != nil {
-			return l, "", err
-		}
-	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
 		return l, "", err
 	}
-	return l, sheet.File, nil
+	if companion != "" {
+		companion = filepath.Base(companion)
+	}
+	return l, companion, nil
 }
 
-// writeFileAtomic writes b to a new file beside path and moves it into
-// place once complete.
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".skillpass-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+// removeEmpty removes the file at path if it is an empty regular file
+// (one a save dialog created or emptied).
+func removeEmpty(path string) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		_ = os.Remove(path)
 	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/require"
@@ -453,7 +454,7 @@ func TestShareSheetTooLarge(t *testing.T) {
 	// Beyond version 40 (a text longer than any code holds): the sheet
 	// says so and the JSON file beside it carries the presentation.
 	huge := filepath.Join(dir, "huge.pdf")
-	l, jsonFile, err := writeSheet(huge, s.pres, s.QRText()+strings.Repeat("A", 4000))
+	l, jsonFile, err := writeSheet(huge, s.pres, s.QRText()+strings.Repeat("A", 4000), false)
 	require.NoError(t, err)
 	require.False(t, l.Fits)
 	require.Equal(t, "huge.json", jsonFile)
@@ -469,4 +470,146 @@ func TestShareSheetTooLarge(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, res.Verified, "%q", res.Errors)
 	require.Len(t, res.Credentials, 3)
+}
+
+// TestShareSheetFiles: the printable sheet as the save dialog hands it
+// over (the file chosen already created, empty): a name without .pdf gets
+// it added and the dialog's empty file is removed; a presentation file
+// beside the sheet never replaces one already there (a dialog with a
+// hint says to choose another name), and then no empty sheet is left.
+func TestShareSheetFiles(t *testing.T) {
+	_, ap := openApp(t, "simple.json")
+	ap.SelectTab(TabShare)
+	s := ap.Share()
+	s.Pick(0, true)
+	ap.Wait()
+	test.Tap(s.reviewB)
+	ap.Wait()
+	test.Tap(s.makeB)
+	ap.Wait()
+	require.Equal(t, s.resultView, s.stage.Objects[0], s.Status())
+	fits := s.text
+
+	tests := []struct {
+		name   string
+		text   string            // the code's text
+		before map[string]string // files in the folder; the dialog's choice empty
+		chosen string
+		status string
+		after  map[string]string // "%PDF-": a sheet
+	}{
+		{
+			name: "a .pdf name", text: fits, before: map[string]string{"cv.pdf": ""}, chosen: "cv.pdf",
+			status: "Saved ", after: map[string]string{"cv.pdf": "%PDF-"},
+		},
+		{
+			name: "a name without .pdf", text: fits, before: map[string]string{"cv.json": ""}, chosen: "cv.json",
+			status: "Saved ", after: map[string]string{"cv.json.pdf": "%PDF-"},
+		},
+		{
+			name: "too large for paper, the presentation file beside it", text: fits + strings.Repeat("A", 4000),
+			before: map[string]string{"cv.pdf": ""}, chosen: "cv.pdf",
+			status: "names cv.json, saved beside it", after: map[string]string{"cv.pdf": "%PDF-", "cv.json": "{"},
+		},
+		{
+			name: "too large for paper, a file of the presentation file's name there", text: fits + strings.Repeat("A", 4000),
+			before: map[string]string{"cv.pdf": "", "cv.json": "mine"}, chosen: "cv.pdf",
+			status: "Could not save the printable sheet", after: map[string]string{"cv.json": "mine"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, text := range tc.before {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
+			}
+			s.text = tc.text
+			s.sheetChosen(filepath.Join(dir, tc.chosen))
+			ap.Wait()
+			require.Contains(t, s.SheetStatus(), tc.status)
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			want := slices.Sorted(func(yield func(string) bool) {
+				for name := range tc.after {
+					if !yield(name) {
+						return
+					}
+				}
+			})
+			require.Equal(t, want, names, "no other file: no empty sheet, no temporary file")
+			for name, prefix := range tc.after {
+				got, err := os.ReadFile(filepath.Join(dir, name))
+				require.NoError(t, err)
+				require.True(t, strings.HasPrefix(string(got), prefix), "%s: %q", name, got[:min(len(got), 8)])
+				if prefix == "mine" {
+					require.Equal(t, "mine", string(got))
+				}
+			}
+			if strings.HasPrefix(tc.status, "Could not") {
+				top := ap.Window().Canvas().Overlays().Top()
+				require.NotNil(t, top, "the failure shows in a dialog")
+				require.True(t, canvasHasText(top, "choose another name"), "the dialog has the hint")
+				top.Hide()
+			}
+		})
+	}
+	s.text = fits
+}
+
+// TestSharePickUnreadClaims: a ticked credential whose claims cannot be
+// read (the wallet locked under the screen) is not called "whole
+// credential only": the row says they were not read and the status says
+// why, with a hint; ticking it again once unlocked reads them.
+func TestSharePickUnreadClaims(t *testing.T) {
+	_, ap := openApp(t)
+	ap.Credentials().ImportFiles([]string{bbsBadgeFile(t)})
+	ap.Wait()
+	ap.SelectTab(TabShare)
+	s := ap.Share()
+	require.Len(t, s.Choices(), 1)
+
+	ap.vault.Lock()
+	s.Pick(0, true)
+	ap.Wait()
+	require.Equal(t, "claims not read: untick and tick it to try again", s.PickNote(0))
+	require.Contains(t, s.Status(), "the wallet is locked. Unlock it, then untick and tick the credential again.")
+
+	require.NoError(t, ap.vault.Unlock([]byte(testPassphrase)))
+	s.Pick(0, false)
+	s.Pick(0, true)
+	ap.Wait()
+	require.Equal(t, "Choose what to show…", s.PickNote(0))
+	require.Empty(t, s.Status(), "the failure no longer stands")
+}
+
+// canvasHasText reports whether a label or text under o (widgets drawn
+// through their renderers) holds text.
+func canvasHasText(o fyne.CanvasObject, text string) bool {
+	switch v := o.(type) {
+	case *widget.Label:
+		return strings.Contains(v.Text, text)
+	case *widget.RichText:
+		return strings.Contains(v.String(), text)
+	case *canvas.Text:
+		return strings.Contains(v.Text, text)
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if canvasHasText(c, text) {
+				return true
+			}
+		}
+		return false
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			if canvasHasText(c, text) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -106,29 +105,30 @@ func writePresentation(o *opts, env Env, p *wallet.Presentation, text string) er
 	onPaper := err == nil
 	onScreen := onPaper && version <= qr.MaxVersion
 	var jsonOut string
-	if (o.qrOut != "" && !onScreen) || (o.sheetOut != "" && !onPaper) {
-		base := o.qrOut
-		if base == "" {
-			base = o.sheetOut
-		}
-		jsonOut = strings.TrimSuffix(base, filepath.Ext(base)) + ".json"
+	if o.qrOut != "" && !onScreen {
+		jsonOut = strings.TrimSuffix(o.qrOut, filepath.Ext(o.qrOut)) + ".json"
 		if err := writeNew(jsonOut, append(p.JSON, '\n')); err != nil {
 			return err
 		}
 	}
 	sheetFits := false
 	if o.sheetOut != "" {
-		var buf bytes.Buffer
-		file := ""
+		// The sheet names the JSON file written for the PNG; else it
+		// writes its own beside it when its code does not fit.
+		sheet := pdf.Sheet{Code: text, Preview: p.Preview, Created: p.Created}
 		if jsonOut != "" {
-			file = filepath.Base(jsonOut)
+			sheet.File = filepath.Base(jsonOut)
 		}
-		l, err := pdf.WriteSheet(&buf, pdf.Sheet{Code: text, Preview: p.Preview, Created: p.Created, File: file}, pdf.Options{})
+		l, companion, err := pdf.WriteSheetFiles(o.sheetOut, sheet, p.JSON, false, pdf.Options{})
+		var pe *fs.PathError
+		if errors.Is(err, fs.ErrExist) && errors.As(err, &pe) {
+			return &refusedError{&hinted{err: fmt.Errorf(msgPresentExists, pe.Path), hint: msgPresentExistsHint}}
+		}
 		if err != nil {
-			return fmt.Errorf("make the printable sheet: %w", err)
-		}
-		if err := writeNew(o.sheetOut, buf.Bytes()); err != nil {
 			return err
+		}
+		if companion != "" {
+			jsonOut = companion
 		}
 		sheetFits = l.Fits
 		if !l.Fits {
