@@ -139,6 +139,12 @@ type App struct {
 	standalone  *VerifyScreen // the verifier reached from the unlock screen
 	settings    *SettingsScreen
 	tabs        *container.AppTabs
+
+	// The agent starts and closes off the UI goroutine (inbox.go).
+	agentMu     sync.Mutex    // guards agent, agentDone, agentClosed, agentGen
+	agentClosed chan struct{} // closed once the running agent's Close has returned
+	agentGen    uint64        // bumped by every start and stop: a start whose generation passed gives its agent up
+	agentGone   chan struct{} // closed once the agent of the last start has closed or never started (UI goroutine)
 }
 
 // New builds the app's window for the wallet in dir; call ShowAndRun on the
@@ -253,6 +259,27 @@ func (a *App) background(work func()) {
 		}()
 		a.jobMu.Lock()
 		defer a.jobMu.Unlock()
+		work()
+	}()
+}
+
+// goNet runs work on its own goroutine, beside the background jobs rather
+// than after them (a network check may take minutes); Wait waits for it
+// too. work reports back through a.quiet(func() { fyne.Do(...) }), so that
+// it never touches widgets at the same time as a background job.
+func (a *App) goNet(work func()) {
+	a.jobsMu.Lock()
+	a.jobCount++
+	a.jobsMu.Unlock()
+	go func() {
+		defer func() {
+			a.jobsMu.Lock()
+			a.jobCount--
+			if a.jobCount == 0 {
+				a.jobsIdle.Broadcast()
+			}
+			a.jobsMu.Unlock()
+		}()
 		work()
 	}()
 }
@@ -419,14 +446,32 @@ func (a *App) touch() {
 func (a *App) Locked() bool { return a.vault != nil && a.unlock.relocking }
 
 // lockedOut runs on the UI goroutine after the idle lock forgot the keys: the
-// credentials leave the screen and the passphrase is asked again.
+// credentials leave the screen, with every dialog and pop-up over them, and
+// the passphrase is asked again.
 func (a *App) lockedOut() {
 	if a.Locked() {
 		return // already asking (Ctrl+L, then the idle lock)
 	}
+	a.closeOverlays() // first: the passphrase entry takes the focus only with no overlay up
 	a.unlock.relock()
+	if a.credentials != nil {
+		a.credentials.locked()
+	}
 	a.window.SetContent(a.unlock.content)
+	a.window.Canvas().Focus(a.unlock.pass) // relock's focus came before the screen showed
 	a.stopAgent()
+}
+
+// closeOverlays hides every dialog, pop-up and menu over the window's
+// content (an import report, a consent dialog, a share result name
+// credentials), so that the lock screen is all that shows.
+func (a *App) closeOverlays() {
+	overlays := a.window.Canvas().Overlays()
+	list := overlays.List()
+	for i := len(list) - 1; i >= 0; i-- {
+		list[i].Hide() // a dialog's pop-up leaves the stack itself, and can be shown again later
+		overlays.Remove(list[i])
+	}
 }
 
 // closed remembers the window's size and closes the wallet.
@@ -439,11 +484,17 @@ func (a *App) closed() {
 	a.closeVault()
 }
 
+// closeVault stops the idle lock and the agent, waits until the agent has
+// closed (it uses the wallet, and may still be closing after a lock), then
+// closes the wallet.
 func (a *App) closeVault() {
 	if a.idle != nil {
 		a.idle.Stop()
 	}
 	a.stopAgent()
+	if a.agentGone != nil {
+		<-a.agentGone
+	}
 	if a.vault != nil {
 		_ = a.vault.Close()
 		a.vault = nil

@@ -57,8 +57,19 @@ type CredentialsScreen struct {
 
 	// shownID is the record the detail pane shows ("" for none).
 	shownID string
-	// cancel stops the running check (UI goroutine only).
+	// job is the import or check running (jobNone for none), and cancel
+	// stops it; locking the wallet cancels it (UI goroutine only).
+	job    jobKind
 	cancel context.CancelFunc
+	// netJobs counts the jobs running on their own goroutine (App.goNet),
+	// guarded by app.jobsMu: loadCategories does not wait for them.
+	netJobs int
+	// held are the reports of jobs that finished while the wallet was
+	// locked: they name credentials, so they are shown after the unlock.
+	held []heldReport
+	// reports are the job reports shown (they name credentials: hidden
+	// when the wallet locks).
+	reports []dialog.Dialog
 	// confirm is the confirmation dialog shown last (tests confirm it), and
 	// confirmMsg its message.
 	confirm    *dialog.ConfirmDialog
@@ -246,6 +257,7 @@ func (s *CredentialsScreen) refresh() {
 	setOptions(s.issuerF, append([]string{allIssuers()}, issuers...))
 	s.applyFilter()
 	s.loadCategories()
+	s.showHeld()
 }
 
 // loadCategories offers in the category filter the categories of the
@@ -262,7 +274,7 @@ func (s *CredentialsScreen) loadCategories() {
 	var try func()
 	try = func() {
 		s.app.jobsMu.Lock()
-		others := s.app.jobCount > 1
+		others := s.app.jobCount-s.netJobs > 1 // a network check may run for minutes
 		s.app.jobsMu.Unlock()
 		if others {
 			s.app.background(try) // after the pending jobs (the home's build)

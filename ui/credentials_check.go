@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -60,53 +61,181 @@ func (s *CredentialsScreen) LastCheck() string {
 	return ""
 }
 
-// onCheckAll asks before contacting the issuers' web sites, then checks
-// every credential again.
-func (s *CredentialsScreen) onCheckAll() {
-	s.app.touch()
-	if !s.canCheck() {
+// jobKind is the work the credentials screen is busy with: one job at a
+// time.
+type jobKind int
+
+const (
+	jobNone   jobKind = iota
+	jobImport         // an import (files, folder, drop, fetched badges)
+	jobCheck          // "Check all again…": the one job Cancel stops
+	jobFetch          // "Fetch from issuer…" of the badge shown
+)
+
+// heldReport is the report of a job that finished while the wallet was
+// locked.
+type heldReport struct{ title, text string }
+
+// Busy reports whether an import or check runs (its buttons are disabled
+// meanwhile).
+func (s *CredentialsScreen) Busy() bool { return s.job != jobNone }
+
+// startJob starts a job of kind and returns its context, cancelled when the
+// job ends, by Cancel and when the wallet locks. While another job runs it
+// says so and returns false.
+func (s *CredentialsScreen) startJob(kind jobKind) (context.Context, bool) {
+	if s.job != jobNone {
+		dialog.ShowInformation(lang.L("Busy"), lang.L("An import or check is running. Try again when it has finished."), s.app.window)
+		return nil, false
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.job, s.cancel = kind, cancel
+	s.setBusy(true)
+	if kind == jobCheck {
+		s.cancelB.Enable()
+		s.cancelB.Show()
+	}
+	return ctx, true
+}
+
+// endJob ends the running job and enables the buttons again.
+func (s *CredentialsScreen) endJob() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.job, s.cancel = jobNone, nil
+	s.setBusy(false)
+}
+
+// locked runs on the UI goroutine when the wallet locks: the running job is
+// cancelled (its report waits for the unlock) and the screen's dialogs are
+// closed.
+func (s *CredentialsScreen) locked() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.confirm != nil {
+		s.confirm.Hide()
+	}
+	for _, d := range s.reports {
+		d.Hide()
+	}
+	s.reports = nil
+}
+
+// hold keeps a finished job's report until the wallet is unlocked.
+func (s *CredentialsScreen) hold(title, text string) {
+	s.held = append(s.held, heldReport{title: title, text: text})
+}
+
+// inform shows a job's report, hidden again when the wallet locks.
+func (s *CredentialsScreen) inform(title, text string) {
+	s.track(dialog.NewInformation(title, text, s.app.window))
+}
+
+// track shows d and keeps it (the last few) for locked to hide.
+func (s *CredentialsScreen) track(d dialog.Dialog) {
+	if len(s.reports) >= 8 {
+		s.reports = append(s.reports[:0], s.reports[1:]...)
+	}
+	s.reports = append(s.reports, d)
+	d.Show()
+}
+
+// showHeld shows the reports held while the wallet was locked.
+func (s *CredentialsScreen) showHeld() {
+	if s.app.Locked() {
 		return
 	}
-	s.confirmMsg = lang.L("Skillpass will contact the web sites of your credentials' issuers to fetch their keys and revocation lists, to learn whether each credential still holds.\n\nNothing else leaves this computer: your credentials and your data are not sent. Open Badges 2.0 badges are not fetched here; open one and use \"Fetch from issuer…\".")
-	s.confirm = dialog.NewConfirm(lang.L("Check all credentials again?"), s.confirmMsg,
-		func(ok bool) {
-			if ok {
-				s.checkAll()
-			}
-		}, s.app.window)
-	s.confirm.SetConfirmText(lang.L("Check"))
+	for _, h := range s.held {
+		s.inform(h.title, h.text)
+	}
+	s.held = nil
+}
+
+// goNet runs a network job on its own goroutine (App.goNet), counted so
+// that loadCategories does not wait for it.
+func (s *CredentialsScreen) goNet(work func()) {
+	s.app.goNet(func() {
+		s.app.jobsMu.Lock()
+		s.netJobs++
+		s.app.jobsMu.Unlock()
+		defer func() {
+			s.app.jobsMu.Lock()
+			s.netJobs--
+			s.app.jobsMu.Unlock()
+		}()
+		work()
+	})
+}
+
+// do reports back from a network job: fyne.Do, never while a background
+// job runs (under the test driver fyne.Do runs on the calling goroutine).
+func (s *CredentialsScreen) do(f func()) { s.app.quiet(func() { fyne.Do(f) }) }
+
+// ask shows a confirmation (Confirm returns it); then gets the answer once,
+// a close by the lock counting as no.
+func (s *CredentialsScreen) ask(title, msg, confirm string, then func(ok bool)) {
+	answered := false
+	s.confirmMsg = msg
+	s.confirm = dialog.NewConfirm(title, msg, func(ok bool) {
+		if answered {
+			return
+		}
+		answered = true
+		then(ok)
+	}, s.app.window)
+	s.confirm.SetConfirmText(confirm)
 	s.confirm.Show()
 }
 
-// checkAll checks every credential again off the UI goroutine, with a
+// onCheckAll asks before contacting the issuers' web sites, then checks
+// every credential again. It never fetches an Open Badges 2.0 badge (the
+// wallet's ReverifyAll does not), as the question says.
+func (s *CredentialsScreen) onCheckAll() {
+	s.app.touch()
+	if !s.canCheck() || s.Busy() {
+		return
+	}
+	s.ask(lang.L("Check all credentials again?"), lang.L("Skillpass will contact the web sites of your credentials' issuers to fetch their keys and revocation lists, to learn whether each credential still holds.\n\nNothing else leaves this computer: your credentials and your data are not sent. Open Badges 2.0 badges are not fetched here; open one and use \"Fetch from issuer…\"."),
+		lang.L("Check"), func(ok bool) {
+			if ok {
+				s.checkAll()
+			}
+		})
+}
+
+// checkAll checks every credential again on its own goroutine, with a
 // progress bar and a Cancel button, then shows what changed.
 func (s *CredentialsScreen) checkAll() {
 	cv, ok := s.vault.(CheckVault)
 	if !ok {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
+	ctx, ok := s.startJob(jobCheck)
+	if !ok {
+		return
+	}
 	s.lastCheck.Store(nil)
-	s.setBusy(true)
-	s.cancelB.Enable()
-	s.cancelB.Show()
 	o := wallet.CheckOptions{Fetcher: s.app.Fetcher}
-	s.app.background(func() {
+	s.goNet(func() {
 		rep, err := cv.ReverifyAll(ctx, o, func(done, total int) {
 			v := float64(done) / float64(total)
-			fyne.Do(func() { s.progress.SetValue(v); s.app.touch() })
+			s.do(func() { s.progress.SetValue(v); s.app.touch() })
 		})
-		fyne.Do(func() {
-			cancel()
-			s.cancel = nil
-			s.setBusy(false)
+		s.do(func() {
+			s.endJob()
+			text := CheckSummary(rep, err)
+			if s.app.Locked() {
+				s.hold(lang.L("Check all again"), text)
+				s.lastCheck.Store(&text)
+				return
+			}
 			s.refresh()
 			if s.app.home != nil {
 				s.app.home.refresh()
 			}
-			text := CheckSummary(rep, err)
-			dialog.ShowInformation(lang.L("Check all again"), text, s.app.window)
+			s.inform(lang.L("Check all again"), text)
 			s.lastCheck.Store(&text)
 		})
 	})
@@ -114,7 +243,7 @@ func (s *CredentialsScreen) checkAll() {
 
 // onCancelCheck stops the running check after the credential it is at.
 func (s *CredentialsScreen) onCancelCheck() {
-	if s.cancel != nil {
+	if s.job == jobCheck && s.cancel != nil {
 		s.cancel()
 	}
 	s.cancelB.Disable()
@@ -159,11 +288,11 @@ func CheckSummary(rep *wallet.CheckReport, err error) string {
 }
 
 // onFetchBadge asks for consent naming the hosts, then checks the Open
-// Badges 2.0 badge shown by fetching it from its issuer.
+// Badges 2.0 badge shown by fetching it from its issuer (those hosts only).
 func (s *CredentialsScreen) onFetchBadge() {
 	s.app.touch()
 	id := s.shownID
-	if id == "" || !s.canCheck() {
+	if id == "" || !s.canCheck() || s.Busy() {
 		return
 	}
 	rec, err := s.vault.Get(id)
@@ -171,50 +300,67 @@ func (s *CredentialsScreen) onFetchBadge() {
 		dialog.ShowError(err, s.app.window)
 		return
 	}
-	s.confirmMsg = fetchConsent(wallet.BadgeHosts([]byte(rec.Raw)))
-	s.confirm = dialog.NewConfirm(lang.L("Fetch from issuer?"), s.confirmMsg, func(ok bool) {
+	hosts := append([]string{}, wallet.BadgeHosts([]byte(rec.Raw))...)
+	s.ask(lang.L("Fetch from issuer?"), fetchConsent(hosts), lang.L("Fetch"), func(ok bool) {
 		if ok {
-			s.fetchBadge(id)
+			s.fetchBadge(id, hosts)
 		}
-	}, s.app.window)
-	s.confirm.SetConfirmText(lang.L("Fetch"))
-	s.confirm.Show()
+	})
 }
 
-// fetchBadge checks record id again with consent to fetch it, then shows
-// the refreshed detail and what the check found.
-func (s *CredentialsScreen) fetchBadge(id string) {
+// fetchBadge checks record id again with consent to fetch it from hosts,
+// then shows the refreshed detail and what the check found; when the check
+// needs more hosts, it asks about them.
+func (s *CredentialsScreen) fetchBadge(id string, hosts []string) {
 	cv, ok := s.vault.(CheckVault)
 	if !ok {
 		return
 	}
+	ctx, ok := s.startJob(jobFetch)
+	if !ok {
+		return
+	}
 	s.lastCheck.Store(nil)
-	s.setBusy(true)
-	o := wallet.CheckOptions{Fetcher: s.app.Fetcher, BadgeFetch: true}
-	s.app.background(func() {
-		rc, err := cv.ReverifyWith(context.Background(), id, o)
-		fyne.Do(func() {
-			s.setBusy(false)
-			s.refresh()
-			if s.app.home != nil {
-				s.app.home.refresh()
-			}
+	o := wallet.CheckOptions{Fetcher: s.app.Fetcher, BadgeFetch: true, Hosts: hosts}
+	s.goNet(func() {
+		rc, err := cv.ReverifyWith(ctx, id, o)
+		s.do(func() {
+			s.endJob()
 			var text string
 			switch {
 			case err != nil:
 				text = lang.L("Could not check the badge: {{.Err}}", map[string]any{"Err": err.Error()})
-				dialog.ShowError(errors.New(text), s.app.window)
+			case rc.NeedsConsent != nil:
+				text = lang.L("Not checked yet: the badge also needs {{.Hosts}}; its verdict stays as it was.", map[string]any{"Hosts": strings.Join(rc.NeedsConsent, ", ")})
 			case rc.NotChecked != nil:
-				s.showRecord(rc.Record)
 				text = lang.L("The badge could not be fetched, so its verdict stays as it was: {{.Why}}", map[string]any{"Why": strings.Join(rc.NotChecked, "; ")})
-				dialog.ShowInformation(lang.L("Fetch from issuer"), text, s.app.window)
 			default:
-				s.showRecord(rc.Record)
 				text = lang.L("Checked at the issuer: {{.Verdict}}", map[string]any{"Verdict": lang.L(rc.Record.Verdict())})
 				if rc.Changed {
 					text += "\n" + lang.L("It was: {{.Verdict}}", map[string]any{"Verdict": lang.L(rc.Before.Verdict())})
 				}
-				dialog.ShowInformation(lang.L("Fetch from issuer"), text, s.app.window)
+			}
+			if s.app.Locked() {
+				s.hold(lang.L("Fetch from issuer"), text)
+				s.lastCheck.Store(&text)
+				return
+			}
+			s.refresh()
+			if s.app.home != nil {
+				s.app.home.refresh()
+			}
+			switch {
+			case err != nil:
+				s.track(dialog.NewError(errors.New(text), s.app.window))
+			case rc.NeedsConsent != nil:
+				s.showRecord(rc.Record)
+				all := append(slices.Clone(hosts), rc.NeedsConsent...)
+				slices.Sort(all)
+				all = slices.Compact(all)
+				s.askMoreHosts(rc.NeedsConsent, all, func() { s.fetchBadge(id, all) })
+			default:
+				s.showRecord(rc.Record)
+				s.inform(lang.L("Fetch from issuer"), text)
 			}
 			s.lastCheck.Store(&text)
 		})

@@ -304,8 +304,14 @@ func TestImportFolder(t *testing.T) {
 	require.NotContains(t, report, "simple_v1", "hidden folders are skipped")
 	require.Len(t, c.Shown(), 2)
 
-	// Dropping the folder again finds the same credentials already there.
+	// Dropping the folder again (on the Credentials tab, after agreeing)
+	// finds the same credentials already there.
+	ap.SelectTab(TabCredentials)
 	c.onDropped(fyne.NewPos(1, 1), []fyne.URI{storage.NewFileURI(root)})
+	ap.Wait()
+	d, msg := c.Confirm()
+	require.Equal(t, "Import 3 files into your wallet?", msg)
+	d.Confirm()
 	ap.Wait()
 	require.Contains(t, c.LastReport(), "Teamwork Badge: already in your wallet")
 	require.Len(t, c.Shown(), 2)

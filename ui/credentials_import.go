@@ -39,13 +39,17 @@ func (s *CredentialsScreen) onImportDialog() {
 
 // ImportFiles imports the files off the UI goroutine, with a progress bar,
 // and reports what was stored and what was rejected (with the reason and a
-// hint).
+// hint). While another import or check runs it only says so.
 func (s *CredentialsScreen) ImportFiles(paths []string) {
 	files := make([]importFile, len(paths))
 	for i, p := range paths {
 		files[i] = importFile{path: p, label: filepath.Base(p)}
 	}
-	s.importFiles(files, nil, wallet.CheckOptions{}, false)
+	ctx, ok := s.startJob(jobImport)
+	if !ok {
+		return
+	}
+	s.importFiles(ctx, files, nil, wallet.CheckOptions{}, false)
 }
 
 // setBusy disables the buttons that start work on the credentials while
@@ -66,40 +70,59 @@ func (s *CredentialsScreen) setBusy(busy bool) {
 		s.progress.Show()
 	} else {
 		s.progress.Hide()
-		s.cancelB.Hide()
 	}
+	s.cancelB.Hide()
 }
 
-// importFiles imports files off the UI goroutine; notes open the report
-// (what a folder import skipped). With consent, the import may fetch Open
-// Badges 2.0 badges through o.
-func (s *CredentialsScreen) importFiles(files []importFile, notes []string, o wallet.CheckOptions, consent bool) {
+// importFiles imports files as the job started with ctx (see startJob),
+// off the UI goroutine; notes open the report (what a folder import
+// skipped). With consent, the import may fetch Open Badges 2.0 badges
+// through o, on its own goroutine (App.goNet); a badge that needs hosts
+// beyond o.Hosts is not added, and the learner is asked about them.
+func (s *CredentialsScreen) importFiles(ctx context.Context, files []importFile, notes []string, o wallet.CheckOptions, consent bool) {
 	s.app.touch()
 	s.lastReport.Store(nil)
-	s.setBusy(true)
 	cv, _ := s.vault.(CheckVault)
-	s.app.background(func() {
+	run, do := s.app.background, fyne.Do
+	if consent {
+		run, do = s.goNet, s.do
+	}
+	run(func() {
 		var report strings.Builder
 		for _, n := range notes {
 			report.WriteString(n + "\n")
 		}
-		var pending []importFile
+		var pending, more []importFile
+		var moreHosts []string
 		for i, f := range files {
+			if ctx.Err() != nil {
+				fmt.Fprintf(&report, "%s: %s\n", f.label, lang.L("not imported: the wallet was locked"))
+				continue
+			}
 			data, err := os.ReadFile(f.path)
 			if err == nil {
 				var results []wallet.ImportResult
 				if consent && cv != nil {
-					results, err = cv.ImportWith(context.Background(), filepath.Base(f.path), data, o)
+					results, err = cv.ImportWith(ctx, filepath.Base(f.path), data, o)
 				} else {
-					results, err = s.vault.Import(context.Background(), filepath.Base(f.path), data)
+					results, err = s.vault.Import(ctx, filepath.Base(f.path), data)
 				}
-				needsFetch := false
+				needsFetch, needsMore := false, false
 				for _, r := range results {
 					switch {
+					case r.NeedsConsent != nil:
+						needsMore = true
+						for _, h := range r.NeedsConsent {
+							if !slices.Contains(moreHosts, h) {
+								moreHosts = append(moreHosts, h)
+							}
+						}
+						report.WriteString(lang.L("{{.File}}: not added yet — checking it also needs {{.Hosts}}, which you were not asked about.",
+							map[string]any{"File": f.label, "Hosts": strings.Join(r.NeedsConsent, ", ")}) + "\n")
 					case r.Rejected != nil && !consent && wallet.NeedsBadgeFetch(r.Result):
 						needsFetch = true
 						report.WriteString(lang.L("{{.File}}: an Open Badges 2.0 badge: checking it means fetching it from its issuer's web site ({{.Hosts}}), so it was not added yet. Use \"Fetch from issuer…\" below to check and add it.",
-							map[string]any{"File": f.label, "Hosts": hostList(wallet.BadgeHosts(data))}) + "\n")
+							map[string]any{"File": f.label, "Hosts": hostList(wallet.BadgeFileHosts(filepath.Base(f.path), data))}) + "\n")
 					case r.Rejected != nil:
 						report.WriteString(lang.L("{{.File}}: not added — {{.Reason}}", map[string]any{"File": f.label, "Reason": r.Rejected.Reason}) + "\n" + r.Rejected.Hint + "\n")
 					case r.Duplicate:
@@ -111,15 +134,26 @@ func (s *CredentialsScreen) importFiles(files []importFile, notes []string, o wa
 				if needsFetch {
 					pending = append(pending, f)
 				}
+				if needsMore {
+					more = append(more, f)
+				}
 			}
 			if err != nil {
 				fmt.Fprintf(&report, "%s: %v\n", f.label, err)
 			}
 			done := float64(i+1) / float64(len(files))
-			fyne.Do(func() { s.progress.SetValue(done) })
+			do(func() { s.progress.SetValue(done) })
 		}
-		fyne.Do(func() {
-			s.setBusy(false)
+		do(func() {
+			s.endJob()
+			text := report.String()
+			if s.app.Locked() {
+				// The report names credentials: keep it for after the unlock.
+				s.pending = nil
+				s.hold(lang.L("Import"), text)
+				s.lastReport.Store(&text)
+				return
+			}
 			s.refresh()
 			if s.app.home != nil {
 				s.app.home.refresh()
@@ -128,9 +162,20 @@ func (s *CredentialsScreen) importFiles(files []importFile, notes []string, o wa
 			if cv != nil && s.app.Fetcher != nil {
 				s.pending = pending
 			}
-			s.showReport(report.String())
+			if len(more) > 0 {
+				slices.Sort(moreHosts)
+				all := append(slices.Clone(o.Hosts), moreHosts...)
+				slices.Sort(all)
+				all = slices.Compact(all)
+				s.askMoreHosts(moreHosts, all, func() {
+					if ctx, ok := s.startJob(jobImport); ok {
+						s.importFiles(ctx, more, nil, wallet.CheckOptions{Fetcher: o.Fetcher, BadgeFetch: true, Hosts: all}, true)
+					}
+				})
+			} else {
+				s.showReport(text)
+			}
 			// Last, so that whoever waits for the report sees a settled screen.
-			text := report.String()
 			s.lastReport.Store(&text)
 		})
 	})
@@ -154,7 +199,7 @@ func (s *CredentialsScreen) showReport(text string) {
 	}
 	d = dialog.NewCustom(lang.L("Import"), lang.L("Close"), content, s.app.window)
 	d.Resize(fyne.NewSize(560, 360))
-	d.Show()
+	s.track(d)
 }
 
 // PendingFetch returns the import report's "Fetch from issuer…" button, or
@@ -176,17 +221,31 @@ func fetchConsent(hosts []string) string {
 		map[string]any{"Hosts": hostList(hosts)})
 }
 
+// askMoreHosts asks again when a check needed hosts (more) that the
+// learner was not asked about; all are the hosts the retry may contact
+// (more included). then runs if the learner agrees.
+func (s *CredentialsScreen) askMoreHosts(more, all []string, then func()) {
+	msg := lang.L("Checking the badge also needs {{.Hosts}}: the badge's own documents name it, so Skillpass did not contact it without asking you.",
+		map[string]any{"Hosts": strings.Join(more, ", ")}) + "\n\n" + fetchConsent(all)
+	s.ask(lang.L("Fetch from more sites?"), msg, lang.L("Fetch"), func(ok bool) {
+		if ok {
+			then()
+		}
+	})
+}
+
 // onFetchPending asks for consent, then imports the badges of the last
-// import that need fetching, fetching them from their issuers.
+// import that need fetching, fetching them from their issuers (only from
+// the hosts named in the consent).
 func (s *CredentialsScreen) onFetchPending() {
 	files := s.pending
 	if len(files) == 0 || s.app.Fetcher == nil {
 		return
 	}
-	var hosts []string
+	hosts := []string{}
 	for _, f := range files {
 		if data, err := os.ReadFile(f.path); err == nil {
-			for _, h := range wallet.BadgeHosts(data) {
+			for _, h := range wallet.BadgeFileHosts(filepath.Base(f.path), data) {
 				if !slices.Contains(hosts, h) {
 					hosts = append(hosts, h)
 				}
@@ -194,16 +253,17 @@ func (s *CredentialsScreen) onFetchPending() {
 		}
 	}
 	slices.Sort(hosts)
-	s.confirmMsg = fetchConsent(hosts)
-	s.confirm = dialog.NewConfirm(lang.L("Fetch from issuer?"), s.confirmMsg, func(ok bool) {
+	s.ask(lang.L("Fetch from issuer?"), fetchConsent(hosts), lang.L("Fetch"), func(ok bool) {
 		if !ok {
 			return
 		}
+		ctx, started := s.startJob(jobImport)
+		if !started {
+			return
+		}
 		s.pending = nil
-		s.importFiles(files, nil, wallet.CheckOptions{Fetcher: s.app.Fetcher, BadgeFetch: true}, true)
-	}, s.app.window)
-	s.confirm.SetConfirmText(lang.L("Fetch"))
-	s.confirm.Show()
+		s.importFiles(ctx, files, nil, wallet.CheckOptions{Fetcher: s.app.Fetcher, BadgeFetch: true, Hosts: hosts}, true)
+	})
 }
 
 // onImportFolderDialog lets the learner pick a folder and imports every
@@ -219,9 +279,12 @@ func (s *CredentialsScreen) onImportFolderDialog() {
 }
 
 // onDropped imports the files and folders dropped onto the window while
-// the wallet is open and unlocked.
+// the wallet is open and unlocked and the Credentials tab is shown (drops
+// elsewhere are ignored), after asking "Import N files into your wallet?".
+// While an import or check runs it says so and imports nothing.
 func (s *CredentialsScreen) onDropped(_ fyne.Position, uris []fyne.URI) {
-	if s.app.vault == nil || s.app.Locked() || len(uris) == 0 {
+	if s.app.vault == nil || s.app.Locked() || len(uris) == 0 || s.app.tabs == nil ||
+		s.app.tabs.SelectedIndex() != TabCredentials {
 		return
 	}
 	var paths []string
@@ -231,26 +294,52 @@ func (s *CredentialsScreen) onDropped(_ fyne.Position, uris []fyne.URI) {
 		}
 	}
 	if len(paths) > 0 {
-		s.ImportPaths(paths)
+		s.importPaths(paths, true)
 	}
 }
 
 // ImportPaths imports files and, recursively, every file under folders:
-// hidden files and folders are skipped, as are files larger than the
-// importer takes and anything past MaxFolderFiles files, each said in the
-// report. Listing runs off the UI goroutine; the import is ImportFiles'.
-func (s *CredentialsScreen) ImportPaths(paths []string) {
+// hidden files and folders are skipped, as are symbolic links and devices
+// inside folders (a folder given as a link is followed), files larger than
+// the importer takes and anything past MaxFolderFiles files, each said in
+// the report. Listing runs off the UI goroutine; the import is
+// ImportFiles'.
+func (s *CredentialsScreen) ImportPaths(paths []string) { s.importPaths(paths, false) }
+
+// importPaths is ImportPaths; with ask, the learner confirms the number of
+// files found first.
+func (s *CredentialsScreen) importPaths(paths []string, ask bool) {
 	s.app.touch()
+	ctx, ok := s.startJob(jobImport)
+	if !ok {
+		return
+	}
 	s.lastReport.Store(nil)
-	s.setBusy(true)
 	s.app.background(func() {
 		files, notes := collectFiles(paths, importer.DefaultLimits().MaxBytes, MaxFolderFiles)
 		fyne.Do(func() {
-			s.setBusy(false)
+			if ctx.Err() != nil || s.app.Locked() {
+				s.endJob()
+				return
+			}
 			if len(files) == 0 {
 				notes = append(notes, lang.L("No files to import were found."))
 			}
-			s.importFiles(files, notes, wallet.CheckOptions{}, false)
+			if !ask || len(files) == 0 {
+				s.importFiles(ctx, files, notes, wallet.CheckOptions{}, false)
+				return
+			}
+			q := lang.L("Import {{.N}} files into your wallet?", map[string]any{"N": len(files)})
+			if len(files) == 1 {
+				q = lang.L("Import 1 file into your wallet?")
+			}
+			s.ask(lang.L("Import"), q, lang.L("Import"), func(ok bool) {
+				if !ok || ctx.Err() != nil {
+					s.endJob()
+					return
+				}
+				s.importFiles(ctx, files, notes, wallet.CheckOptions{}, false)
+			})
 		})
 	})
 }
@@ -269,25 +358,32 @@ func collectFiles(paths []string, maxBytes int64, maxFiles int) ([]importFile, [
 		files = append(files, importFile{path: path, label: label})
 		return true
 	}
-	for _, root := range paths {
+	for _, given := range paths {
+		// A file or folder given as a symbolic link is read where it leads
+		// (labelled with the name given); links inside a folder stay skipped.
+		root := given
+		if r, err := filepath.EvalSymlinks(given); err == nil {
+			root = r
+		}
+		name := filepath.Base(given)
 		st, err := os.Stat(root)
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("%s: %v", filepath.Base(root), err))
+			notes = append(notes, fmt.Sprintf("%s: %v", name, err))
 			continue
 		}
 		if !st.IsDir() {
 			if st.Size() > maxBytes {
-				notes = append(notes, tooLarge(filepath.Base(root), maxBytes))
+				notes = append(notes, tooLarge(name, maxBytes))
 				continue
 			}
-			if !add(root, filepath.Base(root)) {
+			if !add(root, name) {
 				break
 			}
 			continue
 		}
-		base := filepath.Dir(root)
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			label, _ := filepath.Rel(base, p)
+			rel, _ := filepath.Rel(root, p)
+			label := filepath.Join(name, rel)
 			if err != nil {
 				notes = append(notes, fmt.Sprintf("%s: %v", label, err))
 				if d != nil && d.IsDir() {
@@ -301,8 +397,12 @@ func collectFiles(paths []string, maxBytes int64, maxFiles int) ([]importFile, [
 				}
 				return nil
 			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				notes = append(notes, lang.L("{{.File}}: skipped — a link inside the folder (links are not followed there)", map[string]any{"File": label}))
+				return nil
+			}
 			if d.IsDir() || !d.Type().IsRegular() {
-				return nil // folders are walked; links and devices are not followed
+				return nil // folders are walked; devices and the like are not read
 			}
 			info, err := d.Info()
 			if err != nil {
@@ -319,7 +419,7 @@ func collectFiles(paths []string, maxBytes int64, maxFiles int) ([]importFile, [
 			return nil
 		})
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("%s: %v", filepath.Base(root), err))
+			notes = append(notes, fmt.Sprintf("%s: %v", name, err))
 		}
 		if tooMany {
 			break

@@ -35,6 +35,9 @@ type Agent interface {
 	Request(id string) (*agent.Request, error)
 	PreviewShare(id string, sel agent.Selection) (*agent.SharePreview, error)
 	Share(ctx context.Context, id string, sel agent.Selection) (*agent.Request, error)
+	// ShareExpecting shares only the plan the learner reviewed: it refuses
+	// (agent.ErrPlanChanged) when the plan is no longer the previewed one.
+	ShareExpecting(ctx context.Context, id string, sel agent.Selection, fingerprint string) (*agent.Request, error)
 	DeclineRequest(ctx context.Context, id, reason string) error
 	Endpoint() string
 	Close() error
@@ -56,6 +59,10 @@ type AgentStarter func(v Vault, o AgentOptions) (Agent, error)
 // ErrNoAgentWallet is returned by StartWalletAgent for a vault that is not
 // a *wallet.Wallet (the agent keeps its state in the wallet file).
 var ErrNoAgentWallet = errors.New("start agent: the wallet is not a Skillpass wallet file")
+
+// errNoAgent is an AgentStarter's answer with neither an agent nor an
+// error.
+var errNoAgent = errors.New("start agent: no agent and no error")
 
 // walletAgent is the DIDComm agent with the control socket that lets
 // skillpass-cli reach the app's wallet.
@@ -106,34 +113,125 @@ func StartWalletAgent(v Vault, o AgentOptions) (Agent, error) {
 }
 
 // startAgent starts the agent off the UI goroutine after each unlock (the
-// lock stops it: see stopAgent), then connects to App.Invitation when one
-// is set, once.
+// lock stops it: see stopAgent), once the agent before it has finished
+// closing (the new one listens at the same address), then connects to
+// App.Invitation when one is set. A start that a lock or the window's close
+// overtook closes its agent again and says nothing; the invitation then
+// waits for the next start.
 func (a *App) startAgent(v Vault) {
-	if a.StartAgent == nil || a.agent != nil {
+	if a.StartAgent == nil {
 		return
 	}
-	start, listen, inv := a.StartAgent, a.fyneApp.Preferences().String(prefAgentListen), a.Invitation
-	a.Invitation = nil
+	a.agentMu.Lock()
+	if a.agent != nil {
+		a.agentMu.Unlock()
+		return
+	}
+	a.agentGen++
+	gen := a.agentGen
+	a.agentMu.Unlock()
+	prev, gone := a.agentGone, make(chan struct{})
+	a.agentGone = gone
+	start, listen := a.StartAgent, a.fyneApp.Preferences().String(prefAgentListen)
 	a.inbox.starting()
-	a.background(func() {
-		ag, err := start(v, AgentOptions{Listen: listen, OnChange: a.agentChanged})
-		fyne.Do(func() {
-			if err == nil && (a.vault == nil || a.Locked() || a.agent != nil) {
-				// The window closed, or the wallet was locked, meanwhile.
-				_ = ag.Close()
-				return
-			}
-			if err == nil {
-				a.agent = ag
-				a.agentDone = make(chan struct{})
-				go a.watchAgent(ag, a.agentDone)
-			}
-			a.inbox.started(ag, err)
-		})
-		if err == nil && len(inv) > 0 {
-			fyne.Do(func() { a.inbox.Connect(string(inv)) })
+	a.goTracked(func() {
+		if prev != nil {
+			<-prev // the agent before this one is still closing
 		}
+		if !a.agentCurrent(gen) {
+			close(gone) // locked or closed meanwhile: nothing to start
+			return
+		}
+		ag, err := start(v, AgentOptions{Listen: listen, OnChange: a.agentChanged})
+		if err == nil && ag == nil {
+			err = errNoAgent
+		}
+		switch {
+		case err != nil:
+			close(gone)
+		case !a.takeAgent(gen, ag, gone):
+			a.closeAgent(ag) // locked or closed while it started
+			close(gone)
+		}
+		a.background(func() {
+			fyne.Do(func() { a.agentStarted(gen, ag, err) })
+		})
 	})
+}
+
+// agentStarted tells the inbox what became of the start of generation gen
+// (UI goroutine), unless a lock overtook it: the inbox then says the agent
+// stopped, and keeps saying so.
+func (a *App) agentStarted(gen uint64, ag Agent, err error) {
+	if err != nil {
+		if a.agentCurrent(gen) {
+			a.inbox.started(nil, err)
+		}
+		return
+	}
+	if !a.isAgent(ag) {
+		return
+	}
+	a.inbox.started(ag, nil)
+	if len(a.Invitation) > 0 && a.inbox.connect(string(a.Invitation)) {
+		a.Invitation = nil // used once, and only once Connect really had it
+	}
+}
+
+// takeAgent makes ag the running agent if no lock or close came after the
+// start of generation gen; closed is closed once ag has closed.
+func (a *App) takeAgent(gen uint64, ag Agent, closed chan struct{}) bool {
+	a.agentMu.Lock()
+	defer a.agentMu.Unlock()
+	if a.agentGen != gen || a.agent != nil {
+		return false
+	}
+	a.agent, a.agentDone, a.agentClosed = ag, make(chan struct{}), closed
+	go a.watchAgent(ag, a.agentDone)
+	return true
+}
+
+// agentCurrent reports whether no lock, close or other start came after
+// the start of generation gen.
+func (a *App) agentCurrent(gen uint64) bool {
+	a.agentMu.Lock()
+	defer a.agentMu.Unlock()
+	return a.agentGen == gen
+}
+
+// isAgent reports whether ag is the running agent.
+func (a *App) isAgent(ag Agent) bool {
+	a.agentMu.Lock()
+	defer a.agentMu.Unlock()
+	return ag != nil && a.agent == ag
+}
+
+// closeAgent closes an agent, logging what failed.
+func (a *App) closeAgent(ag Agent) {
+	if err := ag.Close(); err != nil {
+		fyne.LogError("stop the agent", err)
+	}
+}
+
+// goTracked runs work on a goroutine of its own that App.Wait waits for,
+// without the one-at-a-time lock of background: work that touches no
+// widget and may take long (closing an agent, waiting for one to close)
+// does not hold up the screens' jobs.
+func (a *App) goTracked(work func()) {
+	a.jobsMu.Lock()
+	a.jobCount++
+	a.jobsMu.Unlock()
+	go func() {
+		defer func() {
+			a.jobsMu.Lock()
+			a.jobCount--
+			if a.jobCount == 0 {
+				a.jobsIdle.Broadcast()
+			}
+			a.jobsMu.Unlock()
+		}()
+		work()
+	}()
 }
 
 // agentChanged is the agent's change notification: it runs on the agent's
@@ -158,22 +256,31 @@ func (a *App) watchAgent(ag Agent, done <-chan struct{}) {
 	}
 }
 
-// stopAgent closes the agent (before the wallet: it uses it). The lock
-// stops it too: the agent holds the wallet's key manager, which must not
-// outlive the keys, and a locked wallet answers nobody; it starts again on
+// stopAgent stops the agent: the lock stops it (the agent holds the
+// wallet's key manager, which must not outlive the keys, and a locked
+// wallet answers nobody) and so does the window's close. The agent leaves
+// the App at once and closes off the UI goroutine (a server's shutdown can
+// take seconds); closeVault waits for that before it closes the wallet, and
+// the next start waits for it before listening at the same address. A
+// start still under way gives its agent up. The agent starts again on
 // unlock (offers sent meanwhile wait at a mediator, if one is used).
 func (a *App) stopAgent() {
-	if a.agent == nil {
+	a.agentMu.Lock()
+	a.agentGen++
+	ag, done, closed := a.agent, a.agentDone, a.agentClosed
+	a.agent, a.agentDone, a.agentClosed = nil, nil, nil
+	a.agentMu.Unlock()
+	if a.inbox != nil && a.StartAgent != nil {
+		a.inbox.stopped() // also when a start is under way: it gives up
+	}
+	if ag == nil {
 		return
 	}
-	close(a.agentDone)
-	if err := a.agent.Close(); err != nil {
-		fyne.LogError("stop the agent", err)
-	}
-	a.agent = nil
-	if a.inbox != nil {
-		a.inbox.stopped()
-	}
+	close(done)
+	a.goTracked(func() {
+		a.closeAgent(ag)
+		close(closed)
+	})
 }
 
 // InboxScreen is where credentials offered over DIDComm arrive: paste an
@@ -278,13 +385,30 @@ func (s *InboxScreen) starting() {
 	s.openQRB.Disable()
 }
 
-// stopped forgets the agent, stopped while the wallet is locked.
+// stopped forgets the agent, stopped while the wallet is locked. What an
+// answer under way was saying leaves with it: the agent's own answer is
+// not shown (the offers show where each stands once it runs again).
 func (s *InboxScreen) stopped() {
 	s.agent = nil
+	s.result.Hide()
+	for _, row := range s.rows { // the agent that listed them is gone
+		if row.accept != nil {
+			row.accept.Disable()
+			row.decline.Disable()
+		}
+	}
 	s.connectB.Disable()
 	s.openQRB.Disable()
 	s.endpoint.SetText("")
 	s.status.SetText(lang.L("Your DIDComm agent stopped while the wallet is locked; it starts again when you unlock."))
+	// A request under review or being declined was the old agent's: back
+	// to the list, which the new agent fills again.
+	p := &s.req
+	p.reviewing, p.declining = agent.Request{}, agent.Request{}
+	p.shareBusy.Stop()
+	p.shareBusy.Hide()
+	p.consent.SetText("")
+	s.showView(p.mainView)
 }
 
 // started takes the agent (or says why it did not start).
@@ -344,6 +468,9 @@ func (s *InboxScreen) load(ag Agent) {
 		return // the inbox is read again when the wallet is unlocked and the tab shown
 	}
 	fyne.Do(func() {
+		if !s.current(ag) {
+			return // stopped meanwhile: what a closing agent read is not shown
+		}
 		s.showRequests(reqs, rerr)
 		if cerr != nil {
 			s.connections.SetText(lang.L("Could not read the connections: {{.Err}}", map[string]any{"Err": cerr.Error()}))
@@ -452,15 +579,23 @@ func (s *InboxScreen) onConnect() { s.Connect(s.invitation.Text) }
 
 // Connect connects to the issuer or verifier of invitation (a link, the
 // invitation JSON, or a QR image's bytes) off the UI goroutine.
-func (s *InboxScreen) Connect(invitation string) {
+func (s *InboxScreen) Connect(invitation string) { s.connect(invitation) }
+
+// current reports whether ag, the agent an answer under way used, is still
+// the inbox's agent: a lock stops it, and what it answers afterwards must
+// not undo the stopped state (nor re-enable the buttons).
+func (s *InboxScreen) current(ag Agent) bool { return ag != nil && s.agent == ag }
+
+// connect is Connect, reporting whether it asked the agent to connect.
+func (s *InboxScreen) connect(invitation string) bool {
 	s.app.touch()
 	ag := s.agent
 	if ag == nil {
-		return
+		return false
 	}
 	if strings.TrimSpace(invitation) == "" {
 		s.status.SetText(lang.L("Paste an invitation first, or open its QR image."))
-		return
+		return false
 	}
 	s.connectB.Disable()
 	s.openQRB.Disable()
@@ -468,6 +603,9 @@ func (s *InboxScreen) Connect(invitation string) {
 	s.app.background(func() {
 		_, err := ag.Connect(context.Background(), []byte(invitation))
 		fyne.Do(func() {
+			if !s.current(ag) {
+				return // locked meanwhile: the inbox says the agent stopped
+			}
 			s.connectB.Enable()
 			s.openQRB.Enable()
 			if err != nil {
@@ -479,6 +617,7 @@ func (s *InboxScreen) Connect(invitation string) {
 		})
 		s.load(ag)
 	})
+	return true
 }
 
 // connectFailure words a failed connection.
@@ -534,6 +673,9 @@ func (s *InboxScreen) ConnectFile(path string) {
 func (s *InboxScreen) onAccept(row *OfferRow) {
 	s.app.touch()
 	ag, id := s.agent, row.Offer.ID
+	if ag == nil {
+		return // stopped: the offers are listed again when it runs
+	}
 	row.accept.Disable()
 	row.decline.Disable()
 	s.say(lang.L("Accepting {{.Name}}: asking the issuer for the credential…", map[string]any{"Name": offerName(row.Offer)}))
@@ -541,6 +683,9 @@ func (s *InboxScreen) onAccept(row *OfferRow) {
 		off, err := ag.Accept(context.Background(), id)
 		text := s.acceptResult(row.Offer, off, err)
 		fyne.Do(func() {
+			if !s.current(ag) {
+				return // locked meanwhile: the credentials are read again on unlock
+			}
 			s.say(text)
 			if s.app.credentials != nil {
 				s.app.credentials.refresh()
@@ -600,11 +745,17 @@ func offerName(o agent.Offer) string {
 func (s *InboxScreen) onDecline(row *OfferRow) {
 	s.app.touch()
 	ag, id := s.agent, row.Offer.ID
+	if ag == nil {
+		return
+	}
 	row.accept.Disable()
 	row.decline.Disable()
 	s.app.background(func() {
 		err := ag.Decline(context.Background(), id, "declined by the learner")
 		fyne.Do(func() {
+			if !s.current(ag) {
+				return // locked meanwhile
+			}
 			if err != nil {
 				s.say(lang.L("Could not decline {{.Name}}: {{.Err}}", map[string]any{"Name": offerName(row.Offer), "Err": err.Error()}))
 				return

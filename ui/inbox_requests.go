@@ -48,7 +48,8 @@ type requestsPart struct {
 	shareBusy    *widget.ProgressBarInfinite
 	shareStatus  *widget.Label
 	reviewing    agent.Request   // the request under review
-	reviewingSel agent.Selection // the choices it is shared with
+	reviewingSel agent.Selection // the choices it is shared with: every descriptor answered, as reviewed
+	reviewingFP  string          // the fingerprint of the plan reviewed (SharePreview.Fingerprint)
 
 	// The decline view.
 	declineView  fyne.CanvasObject
@@ -508,7 +509,7 @@ func choiceSelection(r agent.Request, picked map[string]string) agent.Selection 
 
 // onReview asks the agent what sharing the request with the learner's
 // choices would send (off the UI goroutine) and shows it in the consent
-// view; Share then sends with the same choices.
+// view; Share then sends that plan and nothing else (see onShareRequest).
 func (s *InboxScreen) onReview(row *RequestRow) {
 	s.app.touch()
 	ag, r := s.agent, row.Request
@@ -525,21 +526,41 @@ func (s *InboxScreen) onReview(row *RequestRow) {
 			text = shareResult(r, nil, err) // the errors Share would give
 		}
 		fyne.Do(func() {
+			if !s.current(ag) {
+				return // the wallet was locked meanwhile: stopped() reset the inbox
+			}
 			row.review.Enable()
 			if err != nil {
 				s.sayRequest(text)
 				return
 			}
 			s.req.result.Hide()
-			s.req.reviewing, s.req.reviewingSel = r, sel
-			s.req.consent.SetText(requestConsentText(pv))
-			s.req.shareStatus.SetText("")
-			s.req.shareB.Enable()
-			s.req.shareBackB.Enable()
-			s.showView(s.req.consentView)
-			s.app.window.Canvas().Focus(s.req.shareB)
+			s.showConsent(r, pv, "")
 		})
 	})
+}
+
+// showConsent shows the consent view for request r with what the agent
+// previewed (pv) and status under it; Share sends pv's plan.
+func (s *InboxScreen) showConsent(r agent.Request, pv *agent.SharePreview, status string) {
+	p := &s.req
+	p.reviewing, p.reviewingSel, p.reviewingFP = r, pv.Selection, pv.Fingerprint
+	p.consent.SetText(requestConsentText(pv))
+	p.shareStatus.SetText(status)
+	p.shareB.Enable()
+	p.shareBackB.Enable()
+	s.showView(p.consentView)
+	s.app.window.Canvas().Focus(p.shareB)
+}
+
+// reviewAgain previews request id anew with the learner's picks, after
+// the plan changed under the consent view; off the UI goroutine.
+func reviewAgain(ag Agent, id string, picks map[string]string) (*agent.SharePreview, error) {
+	full, err := ag.Request(id)
+	if err != nil {
+		return nil, err
+	}
+	return ag.PreviewShare(id, choiceSelection(*full, picks))
 }
 
 // requestConsentText says exactly what the share the agent previewed (pv)
@@ -601,10 +622,11 @@ func requestConsentText(pv *agent.SharePreview) string {
 // with progress, and says what became of it.
 func (s *InboxScreen) onShareRequest() {
 	s.app.touch()
-	ag, r, sel := s.agent, s.req.reviewing, s.req.reviewingSel
+	ag, r, sel, fp := s.agent, s.req.reviewing, s.req.reviewingSel, s.req.reviewingFP
 	if ag == nil || r.ID == "" {
 		return
 	}
+	picks := s.req.picks(r.ID)
 	p := &s.req
 	p.shareB.Disable()
 	p.shareBackB.Disable()
@@ -612,9 +634,34 @@ func (s *InboxScreen) onShareRequest() {
 	p.shareBusy.Start()
 	p.shareStatus.SetText(lang.L("Sending the presentation to {{.To}}…", map[string]any{"To": requestFrom(r)}))
 	s.app.background(func() {
-		got, err := ag.Share(context.Background(), r.ID, sel)
+		got, err := ag.ShareExpecting(context.Background(), r.ID, sel, fp)
+		if errors.Is(err, agent.ErrPlanChanged) {
+			// Not what the learner consented to: show the new plan.
+			pv, perr := reviewAgain(ag, r.ID, picks)
+			fyne.Do(func() {
+				if !s.current(ag) {
+					return
+				}
+				p.shareBusy.Stop()
+				p.shareBusy.Hide()
+				if perr == nil {
+					s.showConsent(r, pv, lang.L("What would be shared changed; review it again."))
+					return
+				}
+				p.shareB.Enable()
+				p.shareBackB.Enable()
+				p.reviewing = agent.Request{}
+				s.sayRequest(shareResult(r, nil, perr))
+				s.showView(p.mainView)
+			})
+			s.load(ag)
+			return
+		}
 		text := shareResult(r, got, err)
 		fyne.Do(func() {
+			if !s.current(ag) {
+				return
+			}
 			p.shareBusy.Stop()
 			p.shareBusy.Hide()
 			p.shareB.Enable()
@@ -685,6 +732,9 @@ func (s *InboxScreen) onDeclineRequest() {
 	s.app.background(func() {
 		err := ag.DeclineRequest(context.Background(), r.ID, reason)
 		fyne.Do(func() {
+			if !s.current(ag) {
+				return
+			}
 			p.declining = agent.Request{}
 			switch {
 			case errors.Is(err, agent.ErrRequestAnswered):

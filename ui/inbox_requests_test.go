@@ -489,3 +489,84 @@ func TestRequestText(t *testing.T) {
 		require.Equal(t, tc.want, RequestText(tc.req))
 	}
 }
+
+// TestRequestShareSendsReviewedPlan: Share sends the plan the learner
+// reviewed. A request has a "pick 1" rule over two badges, the BBS+ one
+// first; the learner reviews it holding only the Teamwork badge. When the
+// plan is no longer the one reviewed (a stale fingerprint), Share sends
+// nothing, says that what would be shared changed and shows the plan for
+// review again. A BBS+ badge imported while the consent is on screen,
+// which the agent would now pick unasked, is not sent: the Teamwork badge
+// reviewed is.
+func TestRequestShareSendsReviewedPlan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two DIDComm agents")
+	}
+	bbsFile := bbsBadgeFile(t)
+	ap, in := requestInbox(t, fixturePath("simple.json"))
+	ver := controltest.NewVerifier(t)
+	conn := connectInbox(t, ap, in, ver)
+
+	descriptor := func(def map[string]any, id string) map[string]any {
+		d := def["input_descriptors"].([]any)[0].(map[string]any)
+		d["id"], d["group"] = id, []any{"A"}
+		return d
+	}
+	def := map[string]any{
+		"id": "hiring-pick", "name": "Hiring check",
+		"input_descriptors": []any{
+			descriptor(controltest.BadgeDefinition(bbsAchievement, "required"), "forklift"),
+			descriptor(controltest.BadgeDefinition("Teamwork", ""), "teamwork"),
+		},
+		"submission_requirements": []any{map[string]any{"name": "one badge", "rule": "pick", "count": 1, "from": "A"}},
+	}
+	piid := ver.Request(t, conn, def, "c-ui-plan", "")
+	var row *RequestRow
+	eventually(t, ap, "the request appears", func() bool {
+		row = requestRowOf(in, piid)
+		return row != nil && row.ReviewButton() != nil
+	})
+	ap.quiet(func() { test.Tap(row.ReviewButton()) })
+	eventually(t, ap, "the consent shows", func() bool { return in.Showing() == "consent" })
+	var consent string
+	ap.quiet(func() { consent = in.RequestConsent() })
+	require.Contains(t, consent, "Answers: Teamwork badge")
+
+	// The plan changed since the review: nothing is sent, the plan is
+	// shown again.
+	ap.quiet(func() {
+		in.req.reviewingFP = strings.Repeat("0", 24)
+		in.req.consent.SetText("")
+		test.Tap(in.ShareRequestButton())
+	})
+	eventually(t, ap, "the plan shows again", func() bool {
+		return in.Showing() == "consent" && in.RequestConsent() != ""
+	})
+	ap.quiet(func() {
+		require.Equal(t, "What would be shared changed; review it again.", in.req.shareStatus.Text)
+		require.Contains(t, in.RequestConsent(), "Answers: Teamwork badge")
+		require.False(t, in.ShareRequestButton().Disabled())
+		require.NotEqual(t, strings.Repeat("0", 24), in.req.reviewingFP)
+	})
+	require.Zero(t, ver.Received(), "what was not reviewed is not sent")
+	pending, err := in.agent.Request(piid)
+	require.NoError(t, err)
+	require.Equal(t, agent.RequestPending, pending.State)
+
+	// A BBS+ badge arrives while the consent is on screen; unasked, the
+	// agent would now answer with it.
+	ap.quiet(func() { ap.Credentials().ImportFiles([]string{bbsFile}) })
+	eventually(t, ap, "the badge is imported", func() bool { return len(ap.Credentials().Shown()) == 2 })
+	now, err := in.agent.PreviewShare(piid, nil)
+	require.NoError(t, err)
+	require.Contains(t, now.Answers, []string{bbsAchievement + " badge"}, "the case needs a plan that changed")
+
+	ap.quiet(func() { test.Tap(in.ShareRequestButton()) })
+	eventually(t, ap, "the request is shared", func() bool {
+		r := requestRowOf(in, piid)
+		return r != nil && r.Request.State == agent.RequestShared
+	})
+	raw := ver.Presentation(t, piid)
+	require.Contains(t, string(raw), fixtureCredentialID(t, "simple.json"), "the badge reviewed was sent")
+	require.NotContains(t, string(raw), bbsAchievement, "a badge not reviewed was not sent")
+}

@@ -217,6 +217,7 @@ func TestLockStopsAgent(t *testing.T) {
 		require.Nil(t, in.agent)
 		require.Contains(t, in.Status(), "stopped while the wallet is locked")
 	})
+	ap.Wait() // the agent closes off the UI goroutine
 	require.False(t, answers(), "nothing listens while locked")
 
 	test.Type(u.pass, testPassphrase)

@@ -105,3 +105,23 @@ func TestInvitationInput(t *testing.T) {
 		require.Equal(t, tc.want, string(got), tc.arg)
 	}
 }
+
+// TestBusyWalletLockedApp: a wallet that another Skillpass holds with no
+// control socket (the app, locked) refuses the commands with a hint that
+// says to unlock the app or close it.
+func TestBusyWalletLockedApp(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "w")
+	env := map[string]string{EnvPassphrase: pass}
+	require.Equal(t, 0, runCLI(t, env, "", "--wallet", dir, "init").code)
+	w, err := wallet.Open(dir, []byte(pass), wallet.Options{})
+	require.NoError(t, err)
+	defer w.Close()
+	w.Lock() // the app locked: its agent and control socket stopped
+
+	for _, args := range [][]string{{"list"}, {"passport"}, {"import", fixture("simple.json")}} {
+		r := runCLI(t, env, "", append([]string{"--wallet", dir}, args...)...)
+		require.Equal(t, ExitUsage, r.code, args)
+		require.Contains(t, r.stderr, msgHintPrefix+msgBusyHint, args)
+		require.Contains(t, r.stderr, "unlock the app, or close it", args)
+	}
+}

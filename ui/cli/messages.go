@@ -128,7 +128,7 @@ const (
 	msgTooManyArgs     = "%s takes no more arguments (got %q)"
 	msgNoWalletHint    = "create one with `skillpass-cli init` (or pass --wallet DIR)"
 	msgWrongPassHint   = "check the passphrase (SKILLPASS_PASSPHRASE or the prompt); nothing in the wallet was changed"
-	msgBusyHint        = "another Skillpass (the app or `skillpass-cli agent`) has this wallet open: stop it to run this command; while it runs, list, show, passport and the DIDComm commands (connect, inbox, accept, decline, mediator, pickup, requests, request, share, decline-request) go through it"
+	msgBusyHint        = "another Skillpass (the app or `skillpass-cli agent`) has this wallet open: stop it to run this command; while it runs, list, show, passport and the DIDComm commands (connect, inbox, accept, decline, mediator, pickup, requests, request, share, decline-request) go through it, except while the app is locked (it then serves no command): unlock the app, or close it"
 	msgExistsHint      = "use that wallet, or pass --wallet DIR to create another one elsewhere"
 	msgPassPrompt      = "Passphrase for %s: "
 	msgNewPassPrompt   = "New passphrase (at least %d characters): "
