@@ -263,11 +263,14 @@ func (a *App) background(work func()) {
 	}()
 }
 
-// goNet runs work on its own goroutine, beside the background jobs rather
-// than after them (a network check may take minutes); Wait waits for it
-// too. work reports back through a.quiet(func() { fyne.Do(...) }), so that
-// it never touches widgets at the same time as a background job.
-func (a *App) goNet(work func()) {
+// goTracked runs work on a goroutine of its own, beside the background
+// jobs rather than after them, and App.Wait waits for it too: work that
+// may take long (a network check may take minutes; closing an agent, or
+// waiting for one to close, seconds) does not hold up the screens' jobs.
+// Work that touches widgets reports back through
+// a.quiet(func() { fyne.Do(...) }), so that it never does so at the same
+// time as a background job.
+func (a *App) goTracked(work func()) {
 	a.jobsMu.Lock()
 	a.jobCount++
 	a.jobsMu.Unlock()

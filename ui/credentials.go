@@ -61,7 +61,7 @@ type CredentialsScreen struct {
 	// stops it; locking the wallet cancels it (UI goroutine only).
 	job    jobKind
 	cancel context.CancelFunc
-	// netJobs counts the jobs running on their own goroutine (App.goNet),
+	// netJobs counts the jobs running on their own goroutine (App.goTracked),
 	// guarded by app.jobsMu: loadCategories does not wait for them.
 	netJobs int
 	// held are the reports of jobs that finished while the wallet was

@@ -153,10 +153,10 @@ func (s *CredentialsScreen) showHeld() {
 	s.held = nil
 }
 
-// goNet runs a network job on its own goroutine (App.goNet), counted so
+// goNet runs a network job on its own goroutine (App.goTracked), counted so
 // that loadCategories does not wait for it.
 func (s *CredentialsScreen) goNet(work func()) {
-	s.app.goNet(func() {
+	s.app.goTracked(func() {
 		s.app.jobsMu.Lock()
 		s.netJobs++
 		s.app.jobsMu.Unlock()

@@ -77,7 +77,7 @@ func (s *CredentialsScreen) setBusy(busy bool) {
 // importFiles imports files as the job started with ctx (see startJob),
 // off the UI goroutine; notes open the report (what a folder import
 // skipped). With consent, the import may fetch Open Badges 2.0 badges
-// through o, on its own goroutine (App.goNet); a badge that needs hosts
+// through o, on its own goroutine (App.goTracked); a badge that needs hosts
 // beyond o.Hosts is not added, and the learner is asked about them.
 func (s *CredentialsScreen) importFiles(ctx context.Context, files []importFile, notes []string, o wallet.CheckOptions, consent bool) {
 	s.app.touch()

@@ -213,27 +213,6 @@ func (a *App) closeAgent(ag Agent) {
 	}
 }
 
-// goTracked runs work on a goroutine of its own that App.Wait waits for,
-// without the one-at-a-time lock of background: work that touches no
-// widget and may take long (closing an agent, waiting for one to close)
-// does not hold up the screens' jobs.
-func (a *App) goTracked(work func()) {
-	a.jobsMu.Lock()
-	a.jobCount++
-	a.jobsMu.Unlock()
-	go func() {
-		defer func() {
-			a.jobsMu.Lock()
-			a.jobCount--
-			if a.jobCount == 0 {
-				a.jobsIdle.Broadcast()
-			}
-			a.jobsMu.Unlock()
-		}()
-		work()
-	}()
-}
-
 // agentChanged is the agent's change notification: it runs on the agent's
 // goroutines, so it only marks the inbox for a reload.
 func (a *App) agentChanged() {

@@ -586,25 +586,7 @@ func requestConsentText(pv *agent.SharePreview) string {
 		b.WriteString("\n")
 	}
 	for i, c := range pv.Preview.Credentials {
-		issuer := strings.TrimSpace(c.IssuerName)
-		if c.IssuerID != "" {
-			issuer = strings.TrimSpace(issuer + " (" + c.IssuerID + ")")
-		}
-		b.WriteString("\n")
-		b.WriteString(lang.L("• {{.Name}}, issued by {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}))
-		b.WriteString("\n")
-		if c.Whole {
-			b.WriteString("  " + lang.L("shown whole, exactly as the issuer signed it"))
-		} else {
-			b.WriteString("  " + lang.L("only the claims below, with a proof derived from the issuer's signature"))
-		}
-		b.WriteString("\n")
-		b.WriteString("  " + lang.L("Claims: {{.List}}", map[string]any{"List": strings.Join(c.Claims, ", ")}))
-		b.WriteString("\n")
-		if len(c.Fields) > 0 {
-			b.WriteString("  " + lang.L("Also: {{.List}}", map[string]any{"List": strings.Join(c.Fields, ", ")}))
-			b.WriteString("\n")
-		}
+		writeConsentCredential(&b, c)
 		if i < len(pv.Answers) && len(pv.Answers[i]) > 0 {
 			b.WriteString("  " + lang.L("Answers: {{.List}}", map[string]any{"List": strings.Join(pv.Answers[i], ", ")}))
 			b.WriteString("\n")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,20 +44,7 @@ func fixtureCredentialID(t *testing.T, name string) string {
 // imports files through the credentials screen and shows the inbox.
 func requestInbox(t *testing.T, files ...string) (*App, *InboxScreen) {
 	t.Helper()
-	a := newTestApp(t)
-	dir := filepath.Join(t.TempDir(), "w") // unix socket paths are short
-	ap := New(a, WalletOpener{Options: wallet.Options{Now: fixtureNow}}, dir)
-	ap.Now = fixtureNow
-	ap.StartAgent = StartWalletAgent
-	t.Cleanup(func() { ap.Wait(); ap.quiet(ap.Window().Close) })
-	u := ap.Unlock()
-	test.Type(u.pass, testPassphrase)
-	test.Type(u.confirm, testPassphrase)
-	test.Tap(u.button)
-	ap.Wait()
-	in := ap.Inbox()
-	require.NotNil(t, in, u.Status())
-	eventually(t, ap, "the agent starts", func() bool { return in.agent != nil })
+	ap, in, _ := agentApp(t, wallet.Options{Now: fixtureNow})
 	ap.quiet(func() { ap.Credentials().ImportFiles(files) })
 	eventually(t, ap, "the credentials are imported", func() bool { return len(ap.Credentials().Shown()) == len(files) })
 	ap.quiet(func() { ap.SelectTab(TabInbox) })

@@ -55,18 +55,17 @@ func startIssuer(t *testing.T) (*issuer.Issuer, *issuer.Catalog) {
 	return is, cat
 }
 
-// TestInboxAcceptsOffer drives the inbox against a real issuer in this
-// process: paste the invitation, the offer appears without a reload, tap
-// Accept, and the credential is listed on the Credentials tab, stored and
-// verified; skillpass-cli reaches the same wallet over the control socket.
-func TestInboxAcceptsOffer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts two DIDComm agents")
-	}
-	is, cat := startIssuer(t)
+// agentApp creates a wallet in a temp folder through the unlock screen of
+// an app that runs the real DIDComm agent (StartWalletAgent), opened with
+// opts (and its clock), and waits until the agent runs.
+func agentApp(t *testing.T, opts wallet.Options) (*App, *InboxScreen, *UnlockScreen) {
+	t.Helper()
 	a := newTestApp(t)
 	dir := filepath.Join(t.TempDir(), "w") // unix socket paths are short
-	ap := New(a, WalletOpener{}, dir)
+	ap := New(a, WalletOpener{Options: opts}, dir)
+	if opts.Now != nil {
+		ap.Now = opts.Now
+	}
 	ap.StartAgent = StartWalletAgent
 	t.Cleanup(func() { ap.Wait(); ap.quiet(ap.Window().Close) })
 	u := ap.Unlock()
@@ -77,6 +76,19 @@ func TestInboxAcceptsOffer(t *testing.T) {
 	in := ap.Inbox()
 	require.NotNil(t, in, u.Status())
 	eventually(t, ap, "the agent starts", func() bool { return in.agent != nil })
+	return ap, in, u
+}
+
+// TestInboxAcceptsOffer drives the inbox against a real issuer in this
+// process: paste the invitation, the offer appears without a reload, tap
+// Accept, and the credential is listed on the Credentials tab, stored and
+// verified; skillpass-cli reaches the same wallet over the control socket.
+func TestInboxAcceptsOffer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two DIDComm agents")
+	}
+	is, cat := startIssuer(t)
+	ap, in, _ := agentApp(t, wallet.Options{})
 	ap.quiet(func() {
 		require.Empty(t, in.Status())
 		require.Equal(t, "No connection yet.", in.Connections())
@@ -165,7 +177,7 @@ func TestInboxAcceptsOffer(t *testing.T) {
 	})
 
 	// skillpass-cli commands on this wallet reach the app's wallet.
-	c, st, err := control.Dial(context.Background(), dir)
+	c, st, err := control.Dial(context.Background(), ap.dir)
 	require.NoError(t, err)
 	require.NotEmpty(t, st.Endpoint)
 	list, err := c.List(context.Background())
@@ -182,19 +194,7 @@ func TestLockStopsAgent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a DIDComm agent twice")
 	}
-	a := newTestApp(t)
-	dir := filepath.Join(t.TempDir(), "w") // unix socket paths are short
-	ap := New(a, WalletOpener{}, dir)
-	ap.StartAgent = StartWalletAgent
-	t.Cleanup(func() { ap.Wait(); ap.quiet(ap.Window().Close) })
-	u := ap.Unlock()
-	test.Type(u.pass, testPassphrase)
-	test.Type(u.confirm, testPassphrase)
-	test.Tap(u.button)
-	ap.Wait()
-	in := ap.Inbox()
-	require.NotNil(t, in, u.Status())
-	eventually(t, ap, "the agent starts", func() bool { return in.agent != nil })
+	ap, in, u := agentApp(t, wallet.Options{})
 	var endpoint string
 	ap.quiet(func() { endpoint = in.agent.Endpoint() })
 	// Whether anything accepts a connection at the agent's address (a

@@ -422,25 +422,7 @@ func consentText(pv *wallet.Preview, hidden map[string][]string) string {
 		b.WriteString("\n")
 	}
 	for _, c := range pv.Credentials {
-		issuer := strings.TrimSpace(c.IssuerName)
-		if c.IssuerID != "" {
-			issuer = strings.TrimSpace(issuer + " (" + c.IssuerID + ")")
-		}
-		b.WriteString("\n")
-		b.WriteString(lang.L("• {{.Name}}, issued by {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}))
-		b.WriteString("\n")
-		if c.Whole {
-			b.WriteString("  " + lang.L("shown whole, exactly as the issuer signed it"))
-		} else {
-			b.WriteString("  " + lang.L("only the claims below, with a proof derived from the issuer's signature"))
-		}
-		b.WriteString("\n")
-		b.WriteString("  " + lang.L("Claims: {{.List}}", map[string]any{"List": strings.Join(c.Claims, ", ")}))
-		b.WriteString("\n")
-		if len(c.Fields) > 0 {
-			b.WriteString("  " + lang.L("Also: {{.List}}", map[string]any{"List": strings.Join(c.Fields, ", ")}))
-			b.WriteString("\n")
-		}
+		writeConsentCredential(&b, c)
 		if h, ok := hidden[c.ID]; ok && !c.Whole {
 			list := lang.L("none")
 			if len(h) > 0 {
@@ -451,6 +433,32 @@ func consentText(pv *wallet.Preview, hidden map[string][]string) string {
 		}
 	}
 	return b.String()
+}
+
+// writeConsentCredential writes what a consent view says of one
+// credential shown: its name and issuer, whether it is shown whole or in
+// part, and the names of its claims and other fields (never their values).
+// The share screen and the request inbox both use it.
+func writeConsentCredential(b *strings.Builder, c wallet.DisclosedCredential) {
+	issuer := strings.TrimSpace(c.IssuerName)
+	if c.IssuerID != "" {
+		issuer = strings.TrimSpace(issuer + " (" + c.IssuerID + ")")
+	}
+	b.WriteString("\n")
+	b.WriteString(lang.L("• {{.Name}}, issued by {{.Issuer}}", map[string]any{"Name": c.Name, "Issuer": issuer}))
+	b.WriteString("\n")
+	if c.Whole {
+		b.WriteString("  " + lang.L("shown whole, exactly as the issuer signed it"))
+	} else {
+		b.WriteString("  " + lang.L("only the claims below, with a proof derived from the issuer's signature"))
+	}
+	b.WriteString("\n")
+	b.WriteString("  " + lang.L("Claims: {{.List}}", map[string]any{"List": strings.Join(c.Claims, ", ")}))
+	b.WriteString("\n")
+	if len(c.Fields) > 0 {
+		b.WriteString("  " + lang.L("Also: {{.List}}", map[string]any{"List": strings.Join(c.Fields, ", ")}))
+		b.WriteString("\n")
+	}
 }
 
 func (s *ShareScreen) onBack() {
