@@ -245,22 +245,30 @@ func (a *App) LockNow() {
 // start jobs too), so the jobs are counted under a mutex rather than with a
 // WaitGroup, whose Add must not race with Wait.
 func (a *App) background(work func()) {
-	a.jobsMu.Lock()
-	a.jobCount++
-	a.jobsMu.Unlock()
+	a.jobStarted()
 	go func() {
-		defer func() {
-			a.jobsMu.Lock()
-			a.jobCount--
-			if a.jobCount == 0 {
-				a.jobsIdle.Broadcast()
-			}
-			a.jobsMu.Unlock()
-		}()
+		defer a.jobDone()
 		a.jobMu.Lock()
 		defer a.jobMu.Unlock()
 		work()
 	}()
+}
+
+// jobStarted counts a job that App.Wait waits for; jobDone ends it.
+func (a *App) jobStarted() {
+	a.jobsMu.Lock()
+	a.jobCount++
+	a.jobsMu.Unlock()
+}
+
+// jobDone ends a job jobStarted counted, waking Wait when none is left.
+func (a *App) jobDone() {
+	a.jobsMu.Lock()
+	a.jobCount--
+	if a.jobCount == 0 {
+		a.jobsIdle.Broadcast()
+	}
+	a.jobsMu.Unlock()
 }
 
 // goTracked runs work on a goroutine of its own, beside the background
@@ -271,18 +279,9 @@ func (a *App) background(work func()) {
 // a.quiet(func() { fyne.Do(...) }), so that it never does so at the same
 // time as a background job.
 func (a *App) goTracked(work func()) {
-	a.jobsMu.Lock()
-	a.jobCount++
-	a.jobsMu.Unlock()
+	a.jobStarted()
 	go func() {
-		defer func() {
-			a.jobsMu.Lock()
-			a.jobCount--
-			if a.jobCount == 0 {
-				a.jobsIdle.Broadcast()
-			}
-			a.jobsMu.Unlock()
-		}()
+		defer a.jobDone()
 		work()
 	}()
 }

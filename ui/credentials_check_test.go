@@ -110,12 +110,7 @@ func openCheckApp(t *testing.T, f did.Fetcher, paths ...string) *App {
 	ap.Now = fixtureNow
 	ap.Fetcher = f
 	t.Cleanup(func() { ap.Wait(); ap.Window().Close() })
-	u := ap.Unlock()
-	test.Type(u.pass, testPassphrase)
-	test.Type(u.confirm, testPassphrase)
-	test.Tap(u.button)
-	ap.Wait()
-	require.NotNil(t, ap.Credentials(), u.Status())
+	createWallet(t, ap)
 	if len(paths) > 0 {
 		ap.Credentials().ImportFiles(paths)
 		ap.Wait()

@@ -22,12 +22,7 @@ func openApp(t *testing.T, fixtures ...string) (fyne.App, *App) {
 	ap := New(a, WalletOpener{Options: wallet.Options{Now: fixtureNow}}, dir)
 	ap.Now = fixtureNow
 	t.Cleanup(func() { ap.Wait(); ap.Window().Close() })
-	u := ap.Unlock()
-	test.Type(u.pass, testPassphrase)
-	test.Type(u.confirm, testPassphrase)
-	test.Tap(u.button)
-	ap.Wait()
-	require.NotNil(t, ap.Credentials(), u.Status())
+	createWallet(t, ap)
 	if len(fixtures) > 0 {
 		var paths []string
 		for _, f := range fixtures {
@@ -38,6 +33,20 @@ func openApp(t *testing.T, fixtures ...string) (fyne.App, *App) {
 		require.NotEmpty(t, ap.Credentials().LastReport())
 	}
 	return a, ap
+}
+
+// createWallet creates ap's wallet through its unlock screen, as a
+// newcomer does (passphrase twice, then the button), and waits until the
+// credentials screen shows.
+func createWallet(t *testing.T, ap *App) *UnlockScreen {
+	t.Helper()
+	u := ap.Unlock()
+	test.Type(u.pass, testPassphrase)
+	test.Type(u.confirm, testPassphrase)
+	test.Tap(u.button)
+	ap.Wait()
+	require.NotNil(t, ap.Credentials(), u.Status())
+	return u
 }
 
 // newTestApp is Fyne's test app with the language set to English, whatever

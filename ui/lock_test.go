@@ -32,12 +32,7 @@ func TestLockClosesOverlays(t *testing.T) {
 			ap.IdleTimeout = 5 * time.Minute
 			ap.Clock = clock
 			t.Cleanup(func() { ap.Wait(); ap.Window().Close() })
-			u := ap.Unlock()
-			test.Type(u.pass, testPassphrase)
-			test.Type(u.confirm, testPassphrase)
-			test.Tap(u.button)
-			ap.Wait()
-			require.NotNil(t, ap.Credentials(), u.Status())
+			u := createWallet(t, ap)
 			w := ap.Window()
 			dialog.ShowInformation("Check all again", "Data Analysis from Academy: revoked", w)
 			dialog.ShowConfirm("Share", "Show Data Analysis to Employer?", func(bool) {}, w)
