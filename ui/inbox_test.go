@@ -135,8 +135,9 @@ func TestInboxAcceptsOffer(t *testing.T) {
 	// the result says so in the wallet's words.
 	require.Equal(t, cat.Achievements[0].Name+" is in your wallet: "+shown[0].Verdict()+".", in.Result())
 
-	// The invitation's QR image connects again; the issuer offers again,
-	// and this time the learner declines.
+	// The invitation's QR image, opened again, finds the connection it
+	// made (no second connection to the same issuer); the issuer offers
+	// again, and this time the learner declines.
 	png, _, err := qr.RenderPNG(is.InvitationURL(), qr.ModulePixels, 40)
 	require.NoError(t, err)
 	qrPath := filepath.Join(t.TempDir(), "invitation.png")
@@ -145,6 +146,16 @@ func TestInboxAcceptsOffer(t *testing.T) {
 		ap.SelectTab(TabInbox)
 		in.ConnectFile(qrPath)
 	})
+	eventually(t, ap, "the QR image connects", func() bool {
+		return in.Status() == "Connected. Their offers and requests will appear below."
+	})
+	var first Agent
+	ap.quiet(func() { first = in.agent })
+	conns, err := first.Connections()
+	require.NoError(t, err)
+	require.Len(t, conns, 1, "the same connection, not a second one")
+	_, err = is.Offer(conns[0].MyDID, cat.Achievements[0].ID, issuer.OfferOptions{})
+	require.NoError(t, err)
 	eventually(t, ap, "the second offer appears", func() bool {
 		if rows := in.Rows(); len(rows) == 2 && rows[0].DeclineButton() != nil {
 			row = rows[0] // newest first
@@ -163,11 +174,6 @@ func TestInboxAcceptsOffer(t *testing.T) {
 
 	// An offer the issuer sends later, with nothing done in the app,
 	// appears through the agent's change notification.
-	var ag Agent
-	ap.quiet(func() { ag = in.agent })
-	conns, err := ag.Connections()
-	require.NoError(t, err)
-	require.NotEmpty(t, conns)
 	later := cat.Achievements[len(cat.Achievements)-1]
 	_, err = is.Offer(conns[0].MyDID, later.ID, issuer.OfferOptions{})
 	require.NoError(t, err)

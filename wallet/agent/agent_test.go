@@ -259,6 +259,34 @@ func TestConnectMalformedInvitation(t *testing.T) {
 	require.Empty(t, conns, "a refused invitation makes no connection")
 }
 
+// TestConnectSameInvitationTwice: the second Connect with an invitation
+// already accepted returns the connection made from it, without a second
+// DID Exchange: one connection, and the issuer sees one learner.
+func TestConnectSameInvitationTwice(t *testing.T) {
+	is := newIssuer(t)
+	l := newLearner(t, Options{})
+	_, link := is.invitation(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	first, err := l.a.Connect(ctx, link)
+	require.NoError(t, err)
+	again, err := l.a.Connect(ctx, link)
+	require.NoError(t, err)
+	require.Equal(t, first, again)
+	conns, err := l.a.Connections()
+	require.NoError(t, err)
+	require.Len(t, conns, 1)
+
+	// Another invitation from the same issuer is another connection.
+	_, other := is.invitation(t)
+	third, err := l.a.Connect(ctx, other)
+	require.NoError(t, err)
+	require.NotEqual(t, first, third)
+	conns, err = l.a.Connections()
+	require.NoError(t, err)
+	require.Len(t, conns, 2)
+}
+
 // TestRestartMidStep simulates a stop between the agent's record and aries'
 // step: an offer recorded as accepted whose request never left goes back to
 // the inbox; one recorded as declined is ended (the issuer is told) at the

@@ -57,6 +57,15 @@ func (a *Agent) connect(ctx context.Context, inv *Invitation, viaMediator bool) 
 	if who == "" {
 		who = "the inviter"
 	}
+	// An invitation already accepted is not accepted again: the learner
+	// (or `make demo`, at every start) would get a second connection to
+	// the same issuer, and its offers twice. The connection made from it
+	// is used (as RFC 0434's handshake reuse intends).
+	if id, ok, err := a.connectedBy(inv.inv.ID); err != nil {
+		return "", fmt.Errorf("connect to %s: %w", who, err)
+	} else if ok {
+		return id, nil
+	}
 	// aries keeps a reference to the invitation: hand it a copy.
 	cp := *inv.inv
 	var opts []outofband.MessageOption
@@ -95,6 +104,25 @@ func (a *Agent) connect(ctx context.Context, inv *Invitation, viaMediator bool) 
 		return "", fmt.Errorf("connect to %s: %w", who, err)
 	}
 	return connID, nil
+}
+
+// connectedBy returns the completed connection made from the out-of-band
+// invitation with id invID, if there is one (aries records an invitation's
+// id as its connection's parent thread).
+func (a *Agent) connectedBy(invID string) (string, bool, error) {
+	if invID == "" {
+		return "", false, nil
+	}
+	recs, err := a.didex.QueryConnections(&didexchange.QueryConnectionsParams{ParentThreadID: invID})
+	if err != nil {
+		return "", false, err
+	}
+	for _, r := range recs {
+		if r.ParentThreadID == invID && r.State == didexsvc.StateIDCompleted {
+			return r.ConnectionID, true, nil
+		}
+	}
+	return "", false, nil
 }
 
 // endpointList names the invitation's endpoints for an error message.
